@@ -1,0 +1,52 @@
+# cxkit: the workbook's commands. `make app` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8866
+IP     ?= 127.0.0.1
+STAMP  := $(VENV)/.installed-stamp
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+
+# Voilà finds the workbook's offline template (share/jupyter/voila/templates/cxkit) here.
+export JUPYTER_PATH := $(CURDIR)/share/jupyter
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install app lab test unit notebooks bench clean
+
+install: $(STAMP)
+
+# (Re)install only when the venv is missing or pyproject.toml changed.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+app: install
+	@echo ""
+	@echo "  cxkit workshop: http://$(IP):$(PORT)/voila/render/00_workshop.ipynb"
+	@echo "  (Ctrl+C stops it)"
+	@echo ""
+	$(BIN)/voila --Voila.ip=$(IP) --port=$(PORT) --no-browser notebooks/
+
+lab: install
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
+
+# Unit tests, nbval (strict) on every notebook, and the browser test of the app.
+test: install
+	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
+
+# Only the fast unit tests (no notebooks, no browser).
+unit: install
+	$(BIN)/python -m pytest tests --ignore=tests/browser
+
+# Re-execute every notebook in place (after changing cxkit), with the test settings.
+notebooks: install
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts benchmarks/results
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,43 @@
+"""cxkit: the models, charts and panels behind the customer-service workbook.
+
+Notebooks start with::
+
+    import cxkit as cx
+    cx.setup()
+
+Submodules (``cx.audit``, ``cx.queueing``, ``cx.losses`` …) are imported on first use,
+so ``import cxkit`` stays light.
+"""
+from __future__ import annotations
+
+import importlib
+
+from .errors import DataError
+
+__version__ = "0.1.0"
+__all__ = ["DataError", "setup", "__version__"]
+
+_SUBMODULES = {
+    "audit", "charts", "complaints", "i18n", "io", "journey", "losses", "nav", "panels",
+    "queueing", "report", "retention", "store", "stories",
+}
+
+
+def setup(lang: str | None = None) -> None:
+    """Prepare a notebook: offline SVG charts with the workbook's theme, and the language
+    (``lang`` if given, else resolved as :mod:`cxkit.i18n` explains)."""
+    from . import charts, i18n
+
+    charts.enable()
+    if lang:
+        i18n.set_language(lang)
+    else:
+        i18n.get_language()
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cxkit' has no attribute {name!r}")

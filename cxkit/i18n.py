@@ -1,0 +1,141 @@
+"""Labels in French and English, and numbers, money, percentages and dates as each
+language writes them.
+
+Labels live in ``cxkit/locale/*.json``, one file per topic, each key holding an ``en``
+and an ``fr`` text (``tests/test_i18n.py`` fails when a key has only one).
+
+The language is resolved once per kernel, first match wins:
+
+1. ``lang=fr`` or ``lang=en`` in the page's query string (Voilà passes it to the kernel
+   as ``QUERY_STRING``), so each participant's browser keeps its own choice;
+2. the ``CXKIT_LANG`` environment variable (the tests set ``en``);
+3. the choice last saved on the home page (``workspace/settings.json``);
+4. French: most workshops are run in French.
+
+``set_language`` changes it for the running kernel.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from babel import dates as _bdates
+from babel import numbers as _bnumbers
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+_current: str | None = None
+
+
+@lru_cache(maxsize=1)
+def labels() -> dict[str, dict[str, str]]:
+    """All labels, ``{key: {"en": ..., "fr": ...}}``, merged from every locale file."""
+    merged: dict[str, dict[str, str]] = {}
+    for entry in sorted(resources.files("cxkit").joinpath("locale").iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        for key, texts in data.items():
+            if key in merged:
+                raise ValueError(f"label {key!r} is defined twice (second time in {entry.name})")
+            merged[key] = texts
+    return merged
+
+
+def settings_path() -> Path:
+    """Where the home page saves the chosen language: beside the workshop store."""
+    from .store import workspace_dir
+
+    return workspace_dir() / "settings.json"
+
+
+def _from_query_string() -> str | None:
+    values = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [])
+    return values[0] if values and values[0] in LANGUAGES else None
+
+
+def _from_settings() -> str | None:
+    try:
+        lang = json.loads(settings_path().read_text(encoding="utf-8")).get("language")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return lang if lang in LANGUAGES else None
+
+
+def resolve_language() -> str:
+    """The language a new kernel starts in (see the module docstring for the order)."""
+    env = os.environ.get("CXKIT_LANG", "").strip().lower()[:2]
+    return (_from_query_string() or (env if env in LANGUAGES else None)
+            or _from_settings() or DEFAULT_LANGUAGE)
+
+
+def get_language() -> str:
+    """The language in use: ``"fr"`` or ``"en"``."""
+    global _current
+    if _current is None:
+        _current = resolve_language()
+    return _current
+
+
+def set_language(lang: str, *, remember: bool = False) -> str:
+    """Switch labels and formats to ``lang`` (``"fr"`` or ``"en"``).
+
+    With ``remember=True`` the choice is saved for notebooks opened afterwards.
+    """
+    global _current
+    lang = str(lang).strip().lower()[:2]
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
+    _current = lang
+    if remember:
+        path = settings_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"language": lang}), encoding="utf-8")
+        tmp.replace(path)
+    return lang
+
+
+def t(key: str, lang: str | None = None, **values) -> str:
+    """The label ``key`` in the current language, with ``{placeholders}`` filled in."""
+    text = labels()[key][lang or get_language()]
+    return text.format(**values) if values else text
+
+
+def locale(lang: str | None = None) -> str:
+    """The babel locale for a language (``fr_FR`` or ``en_GB``)."""
+    return _LOCALES[lang or get_language()]
+
+
+def fmt_number(x: float, decimals: int = 0, lang: str | None = None) -> str:
+    """``1234.5`` → ``1 234,5`` (fr) or ``1,234.5`` (en)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _bnumbers.format_decimal(x, format=pattern, locale=locale(lang))
+
+
+def fmt_money(x: float, decimals: int = 0, currency: str = "EUR", lang: str | None = None) -> str:
+    """``1234567`` → ``1 234 567 €`` (fr) or ``€1,234,567`` (en)."""
+    digits = "." + "0" * decimals if decimals > 0 else ""
+    lang = lang or get_language()
+    pattern = f"#,##0{digits}\u00a0¤" if lang == "fr" else f"¤#,##0{digits}"
+    return _bnumbers.format_currency(x, currency, format=pattern, locale=locale(lang),
+                                     currency_digits=False)
+
+
+def fmt_percent(share: float, decimals: int = 0, lang: str | None = None) -> str:
+    """A share written as a percentage: ``0.125`` → ``12,5 %`` (fr) or ``12.5%`` (en), 1 decimal."""
+    lang = lang or get_language()
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    pattern += "\u00a0%" if lang == "fr" else "%"
+    return _bnumbers.format_percent(share, format=pattern, locale=locale(lang))
+
+
+def fmt_date(day: _dt.date, lang: str | None = None) -> str:
+    """``2026-11-23`` → ``23 nov. 2026`` (fr) or ``23 Nov 2026`` (en)."""
+    return _bdates.format_date(day, format="medium", locale=locale(lang))

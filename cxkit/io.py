@@ -1,0 +1,354 @@
+"""Reading users' tables as people really save them, and writing Excel files safely.
+
+One reader, :func:`read_table`, serves every loader in cxkit. It accepts CSV with ``,``
+``;`` or tab separators, UTF-8 with or without BOM or Windows-1252, and ``.xlsx``
+(first sheet). It returns text cells (``None`` where empty) in a DataFrame whose index is
+the row number as a spreadsheet shows it (header = row 1), so a loader can say exactly
+where a bad value is. The ``parse_*`` helpers turn a column into numbers, yes/no or
+dates and raise :class:`cxkit.DataError` at the first bad cell.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io as _io
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .i18n import t
+
+#: Files larger than this are refused before anything is parsed.
+MAX_BYTES = 50 * 1024 * 1024
+#: Tables wider than this are refused (a grid has a few dozen criteria at most).
+MAX_COLUMNS = 1000
+#: Cell texts meaning "not applicable" (compared in lower case).
+NA_TOKENS = frozenset({"", "na", "n/a", "n.a.", "-", "sans objet", "so", "s.o.", "nan"})
+TRUE_TOKENS = frozenset({"1", "oui", "o", "yes", "y", "true", "vrai", "x"})
+FALSE_TOKENS = frozenset({"0", "non", "n", "no", "false", "faux"})
+_MOJIBAKE = re.compile("Ã[\u0080-\u00bf©¨ª«®¯°±²³´µ¶·¸¹º»¼½¾¿€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€")
+
+
+def source_name(source) -> str:
+    """A short name for messages: the file name, else the object's ``name``, else ``table``."""
+    if isinstance(source, (str, Path)):
+        return Path(source).name
+    if isinstance(source, pd.DataFrame):
+        return source.attrs.get("source", "table")
+    return Path(getattr(source, "name", "") or "table").name
+
+
+def _raw_bytes(source, name: str) -> bytes:
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise DataError(t("io.unreadable", reason=exc.strerror or str(exc)), file=name) from None
+        _check_size(size, name)
+        return path.read_bytes()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    elif hasattr(source, "read"):
+        data = source.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    else:
+        raise TypeError(f"cannot read a table from {type(source).__name__}")
+    _check_size(len(data), name)
+    return data
+
+
+def _check_size(size: int, name: str) -> None:
+    if size > MAX_BYTES:
+        raise DataError(t("io.too_large", size=round(size / 2**20), limit=MAX_BYTES // 2**20), file=name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:65536]:
+        raise DataError(t("io.binary"), file=name)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if _MOJIBAKE.search(text):
+        raise DataError(t("io.mixed_encoding"), file=name)
+    return text
+
+
+def _separator(header_line: str) -> str:
+    counts = {sep: len(next(csv.reader([header_line], delimiter=sep), [])) for sep in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] > 1 else ","
+
+
+def _rows_from_csv(data: bytes, name: str) -> list[list]:
+    text = _decode(data, name)
+    if not text.strip():
+        raise DataError(t("io.empty_file"), file=name)
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    sep = _separator(first_line)
+    n_header = len(next(csv.reader([first_line], delimiter=sep)))
+    if n_header > MAX_COLUMNS:
+        raise DataError(t("io.too_many_columns", n=n_header, limit=MAX_COLUMNS), file=name)
+    try:
+        return list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
+    except csv.Error as exc:
+        raise DataError(t("io.unreadable", reason=str(exc)), file=name) from None
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows_from_xlsx(data: bytes, name: str) -> list[list]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
+    try:
+        sheet = book.worksheets[0]
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise DataError(t("io.too_many_columns", n=sheet.max_column, limit=MAX_COLUMNS), file=name)
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def read_table(source, *, name: str | None = None, allow_empty: bool = False) -> pd.DataFrame:
+    """Read a CSV or ``.xlsx`` table into text cells.
+
+    Parameters
+    ----------
+    source : path, bytes, file-like object or DataFrame
+        Bytes and file objects need ``name`` (or a ``.name``) ending in ``.csv``/``.xlsx``;
+        bytes starting like a zip archive are read as ``.xlsx`` whatever the name.
+    name : str, optional
+        The file name used in messages.
+    allow_empty : bool
+        Accept a header with no data rows.
+
+    Returns
+    -------
+    DataFrame
+        Column names stripped of spaces; cells are ``str`` or ``None``; the index is the
+        spreadsheet row number (header = row 1); rows with every cell empty are dropped;
+        ``df.attrs["source"]`` holds the file name.
+
+    Raises
+    ------
+    DataError
+        Empty or unreadable file, unsupported type, too large or too wide, a column
+        without a name or a duplicated column name, a row longer than the header.
+    """
+    name = name or source_name(source)
+    if isinstance(source, pd.DataFrame):
+        frame = source.copy()
+        frame.attrs["source"] = name
+        return frame
+    data = _raw_bytes(source, name)
+    suffix = Path(name).suffix.lower()
+    if data[:4] == b"PK\x03\x04" or suffix in {".xlsx", ".xlsm"}:
+        rows = _rows_from_xlsx(data, name)
+    elif suffix in {".csv", ".txt", ".tsv", ""}:
+        rows = _rows_from_csv(data, name)
+    else:
+        raise DataError(t("io.unknown_type", suffix=suffix), file=name)
+    return _frame_from_rows(rows, name, allow_empty)
+
+
+def _frame_from_rows(rows: list[list], name: str, allow_empty: bool) -> pd.DataFrame:
+    if not rows or all(all(_blank(c) for c in row) for row in rows):
+        raise DataError(t("io.empty_file"), file=name)
+    header = [(c or "").strip() for c in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    seen: dict[str, int] = {}
+    for i, col in enumerate(header):
+        if col == "":
+            raise DataError(t("io.empty_column_name"), file=name, row=1)
+        if col in seen:
+            raise DataError(t("io.duplicate_column"), file=name, row=1, column=col)
+        seen[col] = i
+    body, index = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [None if _blank(c) else str(c).strip() for c in row]
+        if all(c is None for c in cells):
+            continue
+        if len(cells) > width:
+            if any(c is not None for c in cells[width:]):
+                raise DataError(t("io.ragged_row", n=len(cells), expected=width), file=name, row=number)
+            cells = cells[:width]
+        body.append(cells + [None] * (width - len(cells)))
+        index.append(number)
+    if not body and not allow_empty:
+        raise DataError(t("io.no_rows"), file=name)
+    frame = pd.DataFrame(body, columns=header, index=pd.Index(index, name="row"), dtype=object)
+    frame.attrs["source"] = name
+    return frame
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
+
+
+# --- column helpers -------------------------------------------------------------------
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Raise ``DataError`` naming the first expected column that ``frame`` lacks."""
+    columns = list(columns)
+    for col in columns:
+        if col not in frame.columns:
+            raise DataError(t("io.missing_column", expected=", ".join(columns)),
+                            file=frame.attrs.get("source"), row=1, column=col)
+
+
+def _fail(frame: pd.DataFrame, row, column: str, problem: str):
+    raise DataError(problem, file=frame.attrs.get("source"), row=row, column=column)
+
+
+def na_mask(values: pd.Series) -> pd.Series:
+    """True where a cell is empty or a "not applicable" token (NA, N/A, -, sans objet…)."""
+    text = values.astype("string").str.strip().str.lower()
+    return values.isna() | text.isin(NA_TOKENS).fillna(True).astype(bool)
+
+
+def parse_number(frame: pd.DataFrame, column: str, *, minimum: float | None = None,
+                 maximum: float | None = None, na_ok: bool = False) -> pd.Series:
+    """The column as floats; a decimal comma and spaces between thousands are accepted.
+
+    Empty or NA cells become NaN when ``na_ok``, else raise. Raises ``DataError`` at the
+    first cell that is not a number or lies outside ``[minimum, maximum]``.
+    """
+    values = frame[column]
+    missing = na_mask(values)
+    text = (values.astype("string").str.replace("\u202f", "", regex=False)
+            .str.replace("\u00a0", "", regex=False).str.replace(" ", "", regex=False)
+            .str.replace(",", ".", regex=False))
+    numbers = pd.to_numeric(text.where(~missing), errors="coerce").astype(float)
+    bad = numbers.isna() & ~missing
+    if bad.any():
+        row = bad.idxmax()
+        _fail(frame, row, column, t("io.not_a_number", value=values[row]))
+    if not na_ok and missing.any():
+        _fail(frame, missing.idxmax(), column, t("io.required"))
+    if minimum is not None and (numbers < minimum).any():
+        row = (numbers < minimum).idxmax()
+        _fail(frame, row, column, t("io.below_min", value=values[row], minimum=minimum))
+    if maximum is not None and (numbers > maximum).any():
+        row = (numbers > maximum).idxmax()
+        _fail(frame, row, column, t("io.above_max", value=values[row], maximum=maximum))
+    return numbers
+
+
+def parse_bool(frame: pd.DataFrame, column: str, *, na_ok: bool = False) -> pd.Series:
+    """The column as 1.0/0.0 (NaN where not applicable and ``na_ok``).
+
+    Accepts oui/non, yes/no, vrai/faux, true/false, 1/0 in any case.
+    """
+    values = frame[column]
+    missing = na_mask(values)
+    text = values.astype("string").str.strip().str.lower()
+    result = pd.Series(np.nan, index=frame.index, dtype=float)
+    result[text.isin(TRUE_TOKENS).fillna(False).astype(bool)] = 1.0
+    result[text.isin(FALSE_TOKENS).fillna(False).astype(bool)] = 0.0
+    bad = result.isna() & ~missing
+    if bad.any():
+        row = bad.idxmax()
+        _fail(frame, row, column, t("io.not_a_bool", value=values[row]))
+    if not na_ok and missing.any():
+        _fail(frame, missing.idxmax(), column, t("io.required"))
+    return result
+
+
+def parse_date(frame: pd.DataFrame, column: str, *, na_ok: bool = False) -> pd.Series:
+    """The column as dates (``datetime64``); accepts ``dd/mm/yyyy`` and ISO ``yyyy-mm-dd``."""
+    values = frame[column]
+    missing = na_mask(values)
+    text = values.astype("string").str.strip().str.slice(0, 10)
+    iso = pd.to_datetime(text.where(~missing), format="%Y-%m-%d", errors="coerce")
+    french = pd.to_datetime(text.where(~missing), format="%d/%m/%Y", errors="coerce")
+    dates = iso.fillna(french)
+    bad = dates.isna() & ~missing
+    if bad.any():
+        row = bad.idxmax()
+        _fail(frame, row, column, t("io.not_a_date", value=values[row]))
+    if not na_ok and missing.any():
+        _fail(frame, missing.idxmax(), column, t("io.required"))
+    return dates
+
+
+def check_unique(frame: pd.DataFrame, column: str) -> None:
+    """Raise ``DataError`` at the first value of ``column`` seen twice."""
+    values = frame[column]
+    dup = values.duplicated(keep="first")
+    if dup.any():
+        row = dup.idxmax()
+        first = values.index[values.eq(values[row])][0]
+        _fail(frame, row, column, t("io.duplicate_value", value=values[row], first=first))
+
+
+# --- writing --------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text starting with ``= + - @`` gets a leading apostrophe so no spreadsheet runs it.
+
+    Numbers are left alone (a negative number is not a formula).
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def excel_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> bytes:
+    """An ``.xlsx`` workbook with one sheet per table, text cells neutralised.
+
+    Sheet names are cut to Excel's 31 characters.
+    """
+    buffer = _io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for title, frame in sheets.items():
+            safe = frame.copy()
+            for col in safe.columns:
+                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+                    safe[col] = safe[col].map(neutralise)
+            safe.columns = [neutralise(str(c)) for c in safe.columns]
+            safe.to_excel(writer, sheet_name=str(title)[:31], index=index)
+    return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame, *, lang: str | None = None, index: bool = False) -> bytes:
+    """CSV as a spreadsheet in that language opens it: ``;`` and decimal comma in French
+    (UTF-8 with BOM so Excel reads the accents), ``,`` and decimal point in English."""
+    from .i18n import get_language
+
+    lang = lang or get_language()
+    safe = frame.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object:
+            safe[col] = safe[col].map(neutralise)
+    if lang == "fr":
+        text = safe.to_csv(sep=";", decimal=",", index=index)
+    else:
+        text = safe.to_csv(sep=",", index=index)
+    return text.encode("utf-8-sig")

@@ -1,0 +1,128 @@
+"""Widget building blocks shared by every notebook's panel.
+
+The idiom (from Voilà's own examples): build widgets, write a small callback that calls a
+tested cxkit function, ``observe``, and return a layout as the cell's last expression.
+Panels update widget *values* (an ``HTML`` widget's SVG, a label's text) rather than
+printing into an ``Output`` widget, so the executed notebook is the same under nbval.
+
+Every callback is wrapped by :func:`guarded`: a ``DataError`` shows its own message, any
+other failure a short sentence in the user's language, and never a traceback.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import logging
+from collections.abc import Callable
+
+import ipywidgets as widgets
+
+from .. import charts
+from ..errors import DataError
+from ..i18n import t
+
+log = logging.getLogger("cxkit")
+
+
+class Status(widgets.HTML):
+    """A one-line message under a form or a panel: ok, error or empty."""
+
+    def __init__(self, **kwargs):
+        super().__init__(value="", **kwargs)
+        self.add_class("cxkit-status")
+
+    def ok(self, text: str) -> None:
+        self.value = f'<span class="cxkit-ok" style="color:{charts.COLORS["good"]}">{html.escape(text)}</span>'
+
+    def error(self, text: str) -> None:
+        self.value = (f'<span class="cxkit-error" role="alert" style="color:{charts.COLORS["bad"]}">'
+                      f'{html.escape(text)}</span>')
+
+    def clear(self) -> None:
+        self.value = ""
+
+
+def guarded(status: Status) -> Callable:
+    """Decorate a callback so that failures become a message in ``status``.
+
+    A ``DataError`` is shown as it is; anything else is logged and shown as the generic
+    "nothing was changed" sentence. The callback's own return value is passed through.
+    """
+
+    def wrap(func: Callable) -> Callable:
+        @functools.wraps(func)
+        def inner(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except DataError as exc:
+                status.error(str(exc))
+            except Exception:  # noqa: BLE001 - the user must never see a traceback
+                log.exception("callback %s failed", func.__name__)
+                status.error(t("error.unexpected"))
+            return None
+
+        return inner
+
+    return wrap
+
+
+class ChartView(widgets.HTML):
+    """A chart drawn as inline SVG; ``update(chart)`` redraws it."""
+
+    def __init__(self, chart=None, **kwargs):
+        super().__init__(**kwargs)
+        self.add_class("cxkit-chart")
+        if chart is not None:
+            self.update(chart)
+
+    def update(self, chart) -> None:
+        self.value = charts.to_svg(chart)
+
+
+def styled(widget: widgets.Widget, *classes: str) -> widgets.Widget:
+    """Add CSS classes (stable hooks for browser tests) and return the widget."""
+    for name in classes:
+        widget.add_class(name)
+    return widget
+
+
+def download_link(data: bytes, filename: str, label: str, mime: str) -> str:
+    """An HTML link that downloads ``data`` from the page itself (works offline)."""
+    payload = base64.b64encode(data).decode("ascii")
+    return (f'<a class="cxkit-download" download="{html.escape(filename)}" '
+            f'href="data:{mime};base64,{payload}">{html.escape(label)}</a>')
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Download(widgets.HTML):
+    """A download link whose file is rebuilt on demand by ``refresh()``.
+
+    ``make`` returns the file's bytes; it is called at creation and on each refresh.
+    """
+
+    def __init__(self, make: Callable[[], bytes], filename: str, label: str, mime: str = XLSX_MIME):
+        super().__init__()
+        self._make, self.filename, self.label, self.mime = make, filename, label, mime
+        self.add_class("cxkit-download-box")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.value = download_link(self._make(), self.filename, self.label, self.mime)
+
+
+def uploaded_file(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
+    """The (name, bytes) of the file last chosen in a ``FileUpload``, or ``None``."""
+    if not upload.value:
+        return None
+    item = upload.value[-1]
+    return item["name"], bytes(item["content"])
+
+
+def card(title: str, *children: widgets.Widget) -> widgets.VBox:
+    """A titled box grouping a few widgets."""
+    head = widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>")
+    return widgets.VBox([head, *children], layout=widgets.Layout(
+        border="1px solid #ddd", padding="6px 10px", margin="4px 0"))
