@@ -25,14 +25,19 @@ _SUBMODULES = {
 
 def setup(lang: str | None = None) -> None:
     """Prepare a notebook: offline SVG charts with the workbook's theme, and the language
-    (``lang`` if given, else resolved as :mod:`cxkit.i18n` explains)."""
+    (``lang`` if given, else resolved as :mod:`cxkit.i18n` explains).
+
+    Outside IPython the marker it displays is printed as a short text; notebooks call it
+    once, in their import cell."""
+    from IPython.display import HTML, display
+
     from . import charts, i18n
 
     charts.enable()
-    if lang:
-        i18n.set_language(lang)
-    else:
-        i18n.get_language()
+    lang = i18n.set_language(lang) if lang else i18n.get_language()
+    # An empty marker: the app's template reads it to show the narrative in this language
+    # when the address has no ?lang= (markdown cells tagged lang-en / lang-fr).
+    display(HTML(f'<span class="cxkit-lang" data-cxkit-lang="{lang}"></span>'))
 
 
 def __getattr__(name: str):
