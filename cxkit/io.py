@@ -80,10 +80,15 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
+_ONE_COLUMN = "\x1f"  # ASCII unit separator: never in a user's text
+
+
 def _separator(header_line: str) -> str:
+    """The separator that splits the header into the most fields (``;`` wins ties, as
+    French spreadsheets save it); a header with one field means a one-column table."""
     counts = {sep: len(next(csv.reader([header_line], delimiter=sep), [])) for sep in (";", ",", "\t")}
     best = max(counts, key=counts.get)
-    return best if counts[best] > 1 else ","
+    return best if counts[best] > 1 else _ONE_COLUMN
 
 
 def _rows_from_csv(data: bytes, name: str) -> list[list]:

@@ -1,0 +1,64 @@
+"""cxkit.store: participants' entries kept whole, never twice."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from cxkit import DataError
+from cxkit.store import Store
+
+
+def test_add_and_read_calls_in_order(store):
+    """Store: calls come back in the order stored, call_id first, fields intact"""
+    store.add_call({"evaluator": "Ana", "call_id": "C1", "w01": 1})
+    store.add_call({"call_id": "C2", "evaluator": "Léo", "w01": None, "comment": "très bien"})
+    calls = store.calls()
+    assert calls["call_id"].tolist() == ["C1", "C2"]
+    assert list(calls.columns)[0] == "call_id"
+    assert calls.loc[1, "evaluator"] == "Léo" and calls.loc[1, "comment"] == "très bien"
+
+
+def test_duplicate_call_raises_and_keeps_stored(store):
+    """Store: a call_id already stored raises DataError and leaves the stored call untouched"""
+    store.add_call({"call_id": "C1", "score": 1})
+    with pytest.raises(DataError, match="call 'C1' is already stored"):
+        store.add_call({"call_id": "C1", "score": 99})
+    assert store.calls().to_dict("records") == [{"call_id": "C1", "score": 1}]
+
+
+def test_add_calls_is_all_or_nothing(store):
+    """Store.add_calls: one duplicate in a batch stores none of the batch"""
+    store.add_call({"call_id": "C1"})
+    with pytest.raises(DataError, match="'C3'"):
+        store.add_calls([{"call_id": "C2"}, {"call_id": "C3"}, {"call_id": "C3"}])
+    assert store.call_ids() == {"C1"}
+
+
+def test_call_without_id(store):
+    """Store: a call with no call_id is refused"""
+    with pytest.raises(DataError, match="needs a call_id"):
+        store.add_call({"call_id": "  "})
+
+
+def test_answers_by_kind(store):
+    """Store: answers are kept per kind, oldest first"""
+    store.add_answer("self_assessment", {"q1": 3})
+    store.add_answer("other", {"x": 1})
+    store.add_answer("self_assessment", {"q1": 1})
+    assert store.answers("self_assessment")["q1"].tolist() == [3, 1]
+    assert store.answers("nothing").empty
+
+
+def test_wal_mode_and_integrity(store):
+    """Store: the database is in WAL mode (concurrent kernels) and passes integrity_check"""
+    store.add_call({"call_id": "C1"})
+    with sqlite3.connect(store.path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.integrity_ok()
+
+
+def test_default_path_follows_cxkit_db(monkeypatch, tmp_path):
+    """Store(): the path comes from CXKIT_DB"""
+    monkeypatch.setenv("CXKIT_DB", str(tmp_path / "w" / "x.sqlite"))
+    assert Store().path == tmp_path / "w" / "x.sqlite"
