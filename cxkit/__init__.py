@@ -11,6 +11,7 @@ so ``import cxkit`` stays light.
 from __future__ import annotations
 
 import importlib
+import os
 
 from .errors import DataError
 
@@ -38,6 +39,31 @@ def setup(lang: str | None = None) -> None:
     # An empty marker: the app's template reads it to show the narrative in this language
     # when the address has no ?lang= (markdown cells tagged lang-en / lang-fr).
     display(HTML(f'<span class="cxkit-lang" data-cxkit-lang="{lang}"></span>'))
+    if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+        _friendly_errors()
+
+
+def _friendly_errors() -> None:
+    """In the Voilà app, a failing cell shows one short sentence in the user's language
+    (a ``DataError``'s own message) instead of a traceback; the traceback goes to the log."""
+    import html
+    import logging
+
+    from IPython import get_ipython
+    from IPython.display import HTML, display
+
+    from .i18n import t
+
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        logging.getLogger("cxkit").error("cell failed", exc_info=(etype, value, tb))
+        text = str(value) if isinstance(value, DataError) else t("error.unexpected")
+        display(HTML(f'<div class="cxkit-error" role="alert" style="color:#e76f51">{html.escape(text)}</div>'))
+
+    shell.set_custom_exc((Exception,), handler)
 
 
 def __getattr__(name: str):

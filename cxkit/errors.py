@@ -28,7 +28,7 @@ class DataError(ValueError):
         super().__init__(self._format())
 
     def _format(self) -> str:
-        from .i18n import t  # local import: i18n never depends on errors at import time
+        from .i18n import get_language, t  # local import: i18n never depends on errors
 
         where = []
         if self.file:
@@ -37,4 +37,5 @@ class DataError(ValueError):
             where.append(t("error.where_row", row=self.row))
         if self.column:
             where.append(t("error.where_column", column=self.column))
-        return f"{', '.join(where)}: {self.problem}" if where else self.problem
+        colon = "\u00a0: " if get_language() == "fr" else ": "  # French puts a space before ':'
+        return f"{', '.join(where)}{colon}{self.problem}" if where else self.problem

@@ -62,7 +62,7 @@ def _free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, notebooks: Path | str = "notebooks/"):
         self.port = _free_port()
         self.db = tmp / "workshop.sqlite"
         env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"), CXKIT_DB=str(self.db))
@@ -70,7 +70,7 @@ class VoilaServer:
         voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
         self.log = open(tmp / "voila.log", "w")
         self.proc = subprocess.Popen(
-            [voila, f"--port={self.port}", "--no-browser", "notebooks/"],
+            [voila, f"--port={self.port}", "--no-browser", str(notebooks)],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 60

@@ -1,0 +1,37 @@
+"""A failing cell in the app shows one short sentence in the user's language, no traceback."""
+import nbformat
+import pytest
+
+from conftest import VoilaServer, assert_no_error, screenshot
+
+
+@pytest.fixture(scope="module")
+def failing_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("failing")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import cxkit as cx\ncx.setup()"),
+                nbformat.v4.new_code_cell("cx.io.read_table(b'', name='empty.csv')"),
+                nbformat.v4.new_code_cell("1 / 0"),
+                nbformat.v4.new_markdown_cell("still here")]
+    nbformat.write(nb, folder / "broken.ipynb")
+    server = VoilaServer(tmp_path_factory.mktemp("voila-failing"), notebooks=folder)
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("lang, data_error, generic", [
+    ("fr", "fichier empty.csv : le fichier est vide", "Un problème est survenu et rien n'a été modifié"),
+    ("en", "file empty.csv: the file is empty", "Something went wrong and nothing was changed"),
+])
+def test_failing_cells_show_a_short_message(page, failing_app, lang, data_error, generic):
+    """app: a DataError shows its message, a bug a generic sentence, both in the page's language"""
+    page.goto(failing_app.base + f"/voila/render/broken.ipynb?lang={lang}")
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=120_000)
+    page.wait_for_selector(".cxkit-error")
+    messages = page.locator(".cxkit-error").all_inner_texts()
+    assert messages[0].replace("\u00a0", " ") == data_error
+    assert generic in messages[1]
+    text = page.content()
+    assert "Traceback" not in text and "ZeroDivisionError" not in text
+    assert "still here" in page.inner_text("body")
+    screenshot(page, f"errors_{lang}")

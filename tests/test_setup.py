@@ -1,0 +1,57 @@
+"""cx.setup and the shared panel pieces: offline charts, friendly errors."""
+from __future__ import annotations
+
+import altair as alt
+import ipywidgets as widgets
+import pandas as pd
+
+import cxkit as cx
+from cxkit import DataError
+from cxkit.panels import ChartView, Download, Status, download_link, guarded
+
+
+def test_setup_enables_offline_svg_and_theme():
+    """setup: charts render as SVG drawn in the kernel, with the cxkit theme"""
+    cx.setup("en")
+    assert alt.renderers.active == "svg"
+    assert alt.theme.active == "cxkit"
+    chart = alt.Chart(pd.DataFrame({"a": [1, 2], "b": [3, 4]})).mark_bar().encode(x="a:O", y="b:Q")
+    svg = cx.charts.to_svg(chart)
+    assert svg.startswith("<svg") and "http://" not in svg.replace("http://www.w3.org", "")
+    assert cx.charts.to_svg(chart) == svg  # byte-identical between runs: nbval can compare it
+
+
+def test_guarded_shows_dataerror_message_and_hides_other_failures():
+    """guarded: a DataError shows its message, any other failure a generic sentence"""
+    status = Status()
+
+    @guarded(status)
+    def bad_file():
+        raise DataError("'x' is not a number", file="f.csv", row=3, column="wait")
+
+    @guarded(status)
+    def bug():
+        raise ZeroDivisionError
+
+    assert bad_file() is None
+    assert "file f.csv, row 3, column &#x27;wait&#x27;: &#x27;x&#x27; is not a number" in status.value
+    bug()
+    assert "Something went wrong and nothing was changed" in status.value
+    assert "ZeroDivisionError" not in status.value
+
+
+def test_download_link_is_a_data_url():
+    """download_link: the file travels inside the page (base64), nothing is fetched"""
+    assert download_link(b"abc", "a.csv", "Get", "text/csv") == (
+        '<a class="cxkit-download" download="a.csv" href="data:text/csv;base64,YWJj">Get</a>')
+    box = Download(lambda: b"abc", "a.csv", "Get", "text/csv")
+    assert "YWJj" in box.value
+
+
+def test_chart_view_updates_its_svg():
+    """ChartView.update: redrawing replaces the SVG value"""
+    view = ChartView()
+    assert view.value == ""
+    view.update(alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"))
+    assert view.value.startswith("<svg")
+    assert isinstance(view, widgets.HTML)
