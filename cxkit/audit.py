@@ -1,0 +1,616 @@
+"""The phone audit: the grid, the calls, their scores, and what they let you conclude.
+
+The idea comes from Xavier Coquelle, *Le client mal aimé* (2003, seed 000): rather than
+argue about whether the company loses customers on the phone, run a one-off evaluation
+over a set period with indicators that reveal a trend or a presumption; start with a light
+micro-diagnostic from typical scenarios, and run a fuller audit if the problem is proven.
+
+Everything here is a pure function on pandas/numpy (no widgets, no charts):
+
+* :func:`load_grid`, :func:`load_scenarios`, :func:`load_calls`, :func:`load_sample_campaign`
+  read the grid, the call scenarios and a campaign of mystery calls;
+* :func:`score_calls` scores every call (vectorised over the calls × criteria matrix);
+* :func:`indicators`, :func:`wilson_interval`, :func:`mean_interval`, :func:`verdict`,
+  :func:`sample_size` say what the scores allow one to conclude;
+* :func:`cohen_kappa` and :func:`kappa_by_criterion` check that two evaluators agree.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .errors import DataError
+from .i18n import get_language, t
+from .io import check_unique, na_mask, parse_bool, parse_date, parse_number, read_table, require_columns
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+GRID_COLUMNS = ["criterion", "section", "label_fr", "label_en", "kind", "weight", "critical", "best", "worst"]
+CALL_COLUMNS = ["call_id", "date", "scenario", "evaluator"]
+KINDS = ("yes_no", "scale", "number")
+SECTIONS = ("welcome", "waiting", "identification", "listening", "answer", "routing", "closing")
+#: The good-call threshold (score out of 100) and the target share of good calls.
+GOOD_THRESHOLD = 70.0
+TARGET = 0.8
+#: Which kind of change a weak section calls for (seed 000: processes, quality policy and
+#: practices, organisation).
+AREA_OF_SECTION = {
+    "welcome": "quality", "waiting": "organisation", "identification": "process",
+    "listening": "quality", "answer": "organisation", "routing": "process", "closing": "quality",
+}
+#: Landis & Koch (1977) bands for kappa: upper bound → reading key.
+KAPPA_BANDS = ((0.0, "poor"), (0.20, "slight"), (0.40, "fair"), (0.60, "moderate"),
+               (0.80, "substantial"), (1.0, "almost_perfect"))
+
+
+# --- loading --------------------------------------------------------------------------
+
+def load_grid(source=None) -> pd.DataFrame:
+    """The audit grid: one row per criterion.
+
+    Parameters
+    ----------
+    source : path, bytes, file-like or DataFrame, optional
+        A grid file (CSV or .xlsx); default the shipped ``data/audit_grid.csv``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``criterion`` (id), ``section``, ``label_fr``, ``label_en``, ``kind``
+        (``yes_no``, ``scale`` or ``number``), ``weight`` (> 0), ``critical`` (bool),
+        ``best`` and ``worst`` (the values earning full and zero marks).
+
+    Raises
+    ------
+    DataError
+        A missing column, an unknown kind, a weight ≤ 0, ``best == worst``, a duplicate id.
+    """
+    frame = read_table(DATA / "audit_grid.csv" if source is None else source)
+    require_columns(frame, GRID_COLUMNS)
+    for col in ("criterion", "section", "kind"):
+        missing = frame[col].isna()
+        if missing.any():
+            raise DataError(t("io.required"), file=frame.attrs.get("source"), row=missing.idxmax(), column=col)
+    check_unique(frame, "criterion")
+    kinds = frame["kind"].str.strip().str.lower()
+    bad = ~kinds.isin(KINDS)
+    if bad.any():
+        row = bad.idxmax()
+        raise DataError(t("audit.bad_kind", value=frame.at[row, "kind"]), file=frame.attrs.get("source"),
+                        row=row, column="kind")
+    weight = parse_number(frame, "weight")
+    if (weight <= 0).any():
+        row = (weight <= 0).idxmax()
+        raise DataError(t("audit.bad_weight", value=frame.at[row, "weight"]), file=frame.attrs.get("source"),
+                        row=row, column="weight")
+    best, worst = parse_number(frame, "best"), parse_number(frame, "worst")
+    same = best == worst
+    if same.any():
+        raise DataError(t("audit.best_equals_worst"), file=frame.attrs.get("source"), row=same.idxmax(),
+                        column="best")
+    grid = pd.DataFrame({
+        "criterion": frame["criterion"].str.strip(), "section": frame["section"].str.strip(),
+        "label_fr": frame["label_fr"].fillna(""), "label_en": frame["label_en"].fillna(""),
+        "kind": kinds, "weight": weight, "critical": parse_bool(frame, "critical").astype(bool),
+        "best": best, "worst": worst,
+    }).reset_index(drop=True)
+    grid.attrs["source"] = frame.attrs.get("source")
+    return grid
+
+
+def load_scenarios() -> pd.DataFrame:
+    """The call scenarios (``data/scenarios.csv``): ``scenario`` id, label, what the
+    mystery caller says and what a good answer contains, in French and English."""
+    frame = read_table(DATA / "scenarios.csv")
+    return frame.reset_index(drop=True)
+
+
+def labels(grid: pd.DataFrame, lang: str | None = None) -> pd.Series:
+    """The criteria's labels in a language, indexed by criterion id."""
+    return grid.set_index("criterion")[f"label_{lang or get_language()}"]
+
+
+def _bounds(kind: str, best: float, worst: float) -> tuple[float | None, float | None]:
+    if kind == "number":
+        return 0.0, None  # seconds or transfers: never negative, may exceed the worst
+    return min(best, worst), max(best, worst)
+
+
+def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
+    """A campaign of mystery calls, one row per call, checked against the grid.
+
+    Parameters
+    ----------
+    source : path, bytes, file-like or DataFrame
+        CSV (``,`` or ``;``, UTF-8 with or without BOM, Windows-1252) or ``.xlsx``, with
+        ``call_id``, ``date`` (dd/mm/yyyy or ISO), ``scenario``, ``evaluator`` and one
+        column per criterion id. Optional: ``ref_call`` (the call this row scores a second
+        time, for calibration) and ``comment``.
+    grid : DataFrame
+        From :func:`load_grid`.
+
+    Returns
+    -------
+    DataFrame
+        ``call_id``, ``date`` (datetime64), ``scenario``, ``evaluator``, ``ref_call``,
+        ``comment``, then one float column per criterion (NaN = not applicable: empty,
+        NA, N/A, -, sans objet). yes_no values become 1.0/0.0. The index is the row as a
+        spreadsheet shows it.
+
+    Raises
+    ------
+    DataError
+        Empty file, missing column, duplicate or empty ``call_id``, a bad date, text in a
+        number column, a value outside the grid's range (a scale of 7 on 0–4, negative
+        seconds), a yes/no that is neither.
+    """
+    frame = read_table(source)
+    name = frame.attrs.get("source")
+    criteria = list(grid["criterion"])
+    require_columns(frame, CALL_COLUMNS + criteria)
+    for col in ("call_id", "scenario", "evaluator"):
+        missing = na_mask(frame[col])
+        if missing.any():
+            raise DataError(t("io.required"), file=name, row=missing.idxmax(), column=col)
+    check_unique(frame, "call_id")
+    out = pd.DataFrame({
+        "call_id": frame["call_id"].astype(str).str.strip(),
+        "date": parse_date(frame, "date"),
+        "scenario": frame["scenario"].astype(str).str.strip(),
+        "evaluator": frame["evaluator"].astype(str).str.strip(),
+        "ref_call": (frame["ref_call"].where(~na_mask(frame["ref_call"])) if "ref_call" in frame
+                     else pd.Series(None, index=frame.index, dtype=object)),
+        "comment": frame["comment"] if "comment" in frame else pd.Series(None, index=frame.index, dtype=object),
+    }, index=frame.index)
+    for row in grid.itertuples(index=False):  # one pass per criterion, not per call
+        if row.kind == "yes_no":
+            out[row.criterion] = parse_bool(frame, row.criterion, na_ok=True)
+        else:
+            low, high = _bounds(row.kind, row.best, row.worst)
+            out[row.criterion] = parse_number(frame, row.criterion, minimum=low, maximum=high, na_ok=True)
+    refs = out["ref_call"].dropna()
+    unknown = ~refs.isin(set(out["call_id"]))
+    if unknown.any():
+        row = unknown.idxmax()
+        raise DataError(t("audit.unknown_ref", value=refs[row]), file=name, row=row, column="ref_call")
+    out.attrs["source"] = name
+    return out
+
+
+def load_sample_campaign(grid: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The shipped synthetic campaign (``data/sample_campaign.csv``), read by :func:`load_calls`."""
+    return load_calls(DATA / "sample_campaign.csv", load_grid() if grid is None else grid)
+
+
+def _cell_text(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def calls_from_records(records: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
+    """Calls kept in the workshop store (``Store().calls()``) read like a file.
+
+    An empty store gives an empty table with the same columns as :func:`load_calls`.
+    """
+    if records.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in CALL_COLUMNS + ["ref_call", "comment"]})
+        empty["date"] = pd.Series(dtype="datetime64[ns]")
+        for c in grid["criterion"]:
+            empty[c] = pd.Series(dtype=float)
+        return empty
+    text = records.map(_cell_text).astype(object)
+    text.index = pd.RangeIndex(2, len(text) + 2, name="row")
+    text.attrs["source"] = t("audit.source_store")
+    return load_calls(text, grid)
+
+
+def validate_record(record: dict, grid: pd.DataFrame) -> pd.DataFrame:
+    """Check one call entered in the form as if it were a one-row file; return it parsed.
+
+    Raises ``DataError`` whose ``column`` names the field at fault (the form shows the
+    message next to it).
+    """
+    frame = pd.DataFrame([{k: _cell_text(v) for k, v in record.items()}], index=pd.Index([2], name="row"))
+    frame.attrs["source"] = None
+    calls = load_calls(frame, grid)
+    score_calls(calls, grid)  # a call with no applicable criterion is refused here
+    return calls
+
+
+def primary_calls(calls: pd.DataFrame) -> pd.DataFrame:
+    """The calls without the second scorings made for calibration (``ref_call`` set)."""
+    if "ref_call" not in calls:
+        return calls
+    return calls[calls["ref_call"].isna()]
+
+
+# --- scoring --------------------------------------------------------------------------
+
+def criterion_marks(calls: pd.DataFrame, grid: pd.DataFrame) -> np.ndarray:
+    """The mark each call earns on each criterion, a (calls × criteria) float array.
+
+    ``s = clip((value − worst) / (best − worst), 0, 1)``: 1 at the best value, 0 at the
+    worst, linear in between (e.g. 105 s of waiting with best 30 s and worst 180 s earns
+    0.5). NaN where the criterion does not apply.
+    """
+    missing = [c for c in grid["criterion"] if c not in calls.columns]
+    if missing:
+        raise DataError(t("io.missing_column", expected=", ".join(grid["criterion"])),
+                        file=calls.attrs.get("source"), row=1, column=missing[0])
+    values = calls[list(grid["criterion"])].to_numpy(dtype=np.float64)
+    best = grid["best"].to_numpy(np.float64)
+    worst = grid["worst"].to_numpy(np.float64)
+    values -= worst
+    values /= best - worst
+    np.clip(values, 0.0, 1.0, out=values)  # NaN stays NaN
+    return values
+
+
+def _weighted_mean(marks: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    applicable = ~np.isnan(marks)
+    total = applicable.astype(np.float64) @ weights
+    earned = np.where(applicable, marks, 0.0) @ weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 100.0 * earned / total, total
+
+
+def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float = GOOD_THRESHOLD) -> pd.DataFrame:
+    """Score every call: a weighted mean of the criteria's marks, out of 100.
+
+    ``score = 100 · Σ wᵢ·sᵢ / Σ wᵢ`` over the applicable criteria only (the weights of
+    the others are shared out, so "not applicable" neither helps nor hurts), with
+    ``sᵢ`` from :func:`criterion_marks`. A critical criterion marked 0 sets
+    ``critical_failed``; ``good = score ≥ good_threshold and not critical_failed``.
+    Computed on the whole calls × criteria matrix at once (no loop over calls).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``call_id``: ``date``, ``scenario``, ``evaluator``, ``ref_call`` (when
+        the calls have them), ``score`` (0–100), ``critical_failed``, ``good``,
+        ``applicable`` (number of criteria that applied), and one column per section
+        (that section's score out of 100, NaN when none of its criteria applied).
+
+    Raises
+    ------
+    DataError
+        A criterion column is missing, or a call has no applicable criterion.
+    """
+    marks = criterion_marks(calls, grid)
+    weights = grid["weight"].to_numpy(np.float64)
+    score, total = _weighted_mean(marks, weights)
+    empty = total == 0
+    if empty.any():
+        pos = int(np.argmax(empty))
+        row = calls.index[pos] if calls.index.name == "row" else pos + 2
+        raise DataError(t("audit.no_applicable"), file=calls.attrs.get("source"), row=row)
+    critical = grid["critical"].to_numpy(bool)
+    failed = (marks[:, critical] == 0.0).any(axis=1)
+    out = {c: calls[c].to_numpy() for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
+    out.update(score=score, critical_failed=failed, good=(score >= good_threshold) & ~failed,
+               applicable=(~np.isnan(marks)).sum(axis=1))
+    sections = grid["section"].to_numpy()
+    for section in dict.fromkeys(grid["section"]):  # a few sections, in grid order
+        cols = sections == section
+        out[section] = _weighted_mean(marks[:, cols], weights[cols])[0]
+    index = pd.Index(calls["call_id"].to_numpy() if "call_id" in calls else calls.index, name="call_id")
+    return pd.DataFrame(out, index=index)
+
+
+def sections(grid: pd.DataFrame) -> list[str]:
+    """The grid's sections in the order they first appear."""
+    return list(dict.fromkeys(grid["section"]))
+
+
+# --- what the scores allow one to conclude ---------------------------------------------
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise DataError(t("audit.bad_confidence", value=confidence))
+    return float(stats.norm.ppf(0.5 + confidence / 2))
+
+
+def wilson_interval(good: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval for a proportion ``good / n``.
+
+    With ``p = good/n`` and ``z`` the normal quantile for the confidence level::
+
+        centre = (p + z²/2n) / (1 + z²/n)
+        half   = z / (1 + z²/n) · √( p(1−p)/n + z²/4n² )
+
+    It stays inside [0, 1] and behaves at small ``n`` and at 0 % or 100 %, where the
+    textbook ``p ± z√(p(1−p)/n)`` does not. Source: E. B. Wilson (1927), "Probable
+    inference, the law of succession, and statistical inference", JASA 22:209–212;
+    Brown, Cai & DasGupta (2001), Statistical Science 16:101–133.
+    Returns ``(nan, nan)`` when ``n == 0``.
+    """
+    if n <= 0:
+        return float("nan"), float("nan")
+    z = _z(confidence)
+    p = good / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t interval: ``x̄ ± t(ν = n−1) · s / √n``.
+
+    ``s`` is the sample standard deviation (ddof = 1). Bounds are NaN below 2 values.
+    Source: any statistics textbook (Student, 1908).
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    _z(confidence)
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def indicators(scored: pd.DataFrame, confidence: float = 0.95) -> dict:
+    """The campaign's headline figures with their intervals.
+
+    Returns
+    -------
+    dict
+        ``n`` calls, ``good`` (count), ``good_rate`` with ``good_rate_low`` /
+        ``good_rate_high`` (Wilson, :func:`wilson_interval`), ``mean_score`` with
+        ``mean_score_low`` / ``mean_score_high`` (Student t, :func:`mean_interval`),
+        ``critical_failed`` (count) and ``confidence``.
+    """
+    n = int(len(scored))
+    good = int(scored["good"].sum()) if n else 0
+    low, high = wilson_interval(good, n, confidence)
+    mean, mlow, mhigh = mean_interval(scored["score"].to_numpy(float) if n else [], confidence)
+    return {"n": n, "good": good, "good_rate": good / n if n else float("nan"),
+            "good_rate_low": low, "good_rate_high": high, "mean_score": mean,
+            "mean_score_low": mlow, "mean_score_high": mhigh,
+            "critical_failed": int(scored["critical_failed"].sum()) if n else 0,
+            "confidence": confidence}
+
+
+def verdict(good: int, n: int, target: float = TARGET, confidence: float = 0.95) -> str:
+    """What the calls prove about the share of good calls, against a target.
+
+    ``"proven"`` when even the Wilson interval's upper bound is below the target (the
+    problem is real at this confidence); ``"presumption"`` when the observed rate is
+    below the target but the interval still reaches it; ``"no_evidence"`` otherwise
+    (including no calls at all).
+    """
+    if n <= 0:
+        return "no_evidence"
+    _, high = wilson_interval(good, n, confidence)
+    if high < target:
+        return "proven"
+    if good / n < target:
+        return "presumption"
+    return "no_evidence"
+
+
+def sample_size(margin: float, p: float = 0.5, confidence: float = 0.95) -> int:
+    """Calls needed to know a rate within ± ``margin``: ``ceil(z² p(1−p) / margin²)``.
+
+    ``p`` is the expected rate (0.5, the worst case, when unknown); ``margin`` a share
+    (0.05 = ± 5 points). Source: the normal approximation for a proportion (e.g.
+    Cochran, *Sampling Techniques*, 1977, eq. 4.2).
+    """
+    if not 0 < margin < 1:
+        raise DataError(t("audit.bad_margin", value=margin))
+    if not 0 <= p <= 1:
+        raise DataError(t("audit.bad_rate", value=p))
+    z = _z(confidence)
+    # round away float noise before ceil (1.96²·0.25/0.05² is 384.1…, not 384.0000001)
+    return max(1, int(math.ceil(round(z * z * p * (1 - p) / (margin * margin), 9))))
+
+
+def calls_to_be_sure(good: int, n: int, target: float = TARGET, confidence: float = 0.95) -> int | None:
+    """Calls needed, at the observed rate, for the interval to leave the target.
+
+    The margin is the distance between the observed rate and the target (at least one
+    point): :func:`sample_size` ``(|p − target|, p)``. ``None`` when there are no calls.
+    """
+    if n <= 0:
+        return None
+    p = good / n
+    return sample_size(max(abs(p - target), 0.01), p=min(max(p, 0.0), 1.0), confidence=confidence)
+
+
+def verdict_text(good: int, n: int, target: float = TARGET, confidence: float = 0.95,
+                 lang: str | None = None) -> str:
+    """The verdict in plain words, with what it would take to be sure."""
+    from .i18n import fmt_percent
+
+    kind = verdict(good, n, target, confidence)
+    if n <= 0:
+        return t("audit.verdict.none", lang)
+    low, high = wilson_interval(good, n, confidence)
+    values = dict(n=n, good=good, rate=fmt_percent(good / n, 0, lang), low=fmt_percent(low, 0, lang),
+                  high=fmt_percent(high, 0, lang), target=fmt_percent(target, 0, lang),
+                  needed=calls_to_be_sure(good, n, target, confidence), conf=fmt_percent(confidence, 0, lang))
+    return t(f"audit.verdict.{kind}", lang, **values)
+
+
+# --- reading the campaign -------------------------------------------------------------
+
+def summary_by(scored: pd.DataFrame, by: str, confidence: float = 0.95) -> pd.DataFrame:
+    """Per group (scenario, evaluator…): ``n``, ``good_rate`` with its Wilson bounds, ``mean_score``."""
+    rows = []
+    for key, group in scored.groupby(by, sort=True):
+        ind = indicators(group, confidence)
+        rows.append({by: key, "n": ind["n"], "good_rate": ind["good_rate"], "low": ind["good_rate_low"],
+                     "high": ind["good_rate_high"], "mean_score": ind["mean_score"]})
+    return pd.DataFrame(rows, columns=[by, "n", "good_rate", "low", "high", "mean_score"])
+
+
+def section_scores(scored: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFrame:
+    """Mean score of each section over the calls where it applied, weakest first."""
+    names = sections(grid)
+    means = scored[names].mean(axis=0)
+    frame = pd.DataFrame({"section": names, "mean_score": means.to_numpy(),
+                          "n": scored[names].notna().sum(axis=0).to_numpy()})
+    return frame.sort_values(["mean_score", "section"]).reset_index(drop=True)
+
+
+def weekly_trend(scored: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Week by week (weeks start on Monday): ``n``, ``good_rate`` with bounds, ``mean_score``."""
+    if scored.empty:
+        return pd.DataFrame(columns=["week", "n", "good_rate", "low", "high", "mean_score"])
+    dates = pd.to_datetime(scored["date"])
+    week = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    frame = summary_by(scored.assign(week=week.to_numpy()), "week", confidence)
+    return frame
+
+
+def weakest_criteria(calls: pd.DataFrame, grid: pd.DataFrame, k: int = 5,
+                     lang: str | None = None) -> pd.DataFrame:
+    """The ``k`` criteria with the lowest mean mark (0–100) where they applied."""
+    marks = criterion_marks(calls, grid)
+    with np.errstate(invalid="ignore"):
+        counts = (~np.isnan(marks)).sum(axis=0)
+        means = np.where(counts > 0, np.nansum(marks, axis=0) / np.maximum(counts, 1), np.nan) * 100
+    frame = pd.DataFrame({"criterion": grid["criterion"], "section": grid["section"],
+                          "label": labels(grid, lang).to_numpy(), "mean_mark": means, "n": counts,
+                          "critical": grid["critical"]})
+    return frame.dropna(subset=["mean_mark"]).sort_values(["mean_mark", "criterion"]).head(k).reset_index(drop=True)
+
+
+def recommendations(scored: pd.DataFrame, grid: pd.DataFrame, k: int = 3,
+                    threshold: float = GOOD_THRESHOLD) -> pd.DataFrame:
+    """The weakest sections below ``threshold``, each with the kind of change it calls for
+    (``process``, ``quality`` policy or ``organisation``, after seed 000)."""
+    weak = section_scores(scored, grid)
+    weak = weak[weak["mean_score"] < threshold].head(k).copy()
+    weak["area"] = weak["section"].map(AREA_OF_SECTION).fillna("process")
+    return weak.reset_index(drop=True)
+
+
+# --- calibration ----------------------------------------------------------------------
+
+def cohen_kappa(a, b) -> float:
+    """Cohen's kappa between two raters' categorical marks of the same items.
+
+    ``κ = (pₒ − pₑ) / (1 − pₑ)``, ``pₒ`` the share of items they mark alike and ``pₑ``
+    the share expected by chance, ``Σₖ pₐ(k)·p_b(k)`` from each rater's own proportions.
+    Pairs where either mark is missing (NaN/None) are left out. Returns 1.0 when both
+    raters use one same category throughout (``pₑ = 1`` and ``pₒ = 1``), NaN with no
+    pair. Source: J. Cohen (1960), Educational and Psychological Measurement 20:37–46.
+    """
+    a = pd.Series(list(a), dtype=object)
+    b = pd.Series(list(b), dtype=object)
+    if len(a) != len(b):
+        raise ValueError("the two raters must mark the same items")
+    keep = ~(a.isna() | b.isna()).to_numpy()
+    a, b = a[keep].astype(str).to_numpy(), b[keep].astype(str).to_numpy()
+    n = a.size
+    if n == 0:
+        return float("nan")
+    cats, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+    ia, ib = inverse[:n], inverse[n:]
+    table = np.zeros((cats.size, cats.size))
+    np.add.at(table, (ia, ib), 1.0)
+    table /= n
+    po = float(np.trace(table))
+    pe = float(table.sum(axis=1) @ table.sum(axis=0))
+    if pe >= 1.0:
+        return 1.0 if po >= 1.0 else float("nan")
+    return (po - pe) / (1 - pe)
+
+
+def kappa_reading(kappa: float) -> str:
+    """The Landis & Koch (1977) band of a kappa: ``poor`` (< 0), ``slight`` (0–0.20),
+    ``fair`` (0.21–0.40), ``moderate`` (0.41–0.60), ``substantial`` (0.61–0.80),
+    ``almost_perfect`` (0.81–1). Source: Landis & Koch, Biometrics 33:159–174 (1977)."""
+    if kappa is None or (isinstance(kappa, float) and math.isnan(kappa)):
+        return "none"
+    if kappa < 0:
+        return "poor"
+    for upper, name in KAPPA_BANDS[1:]:
+        if kappa <= upper + 1e-12:
+            return name
+    return "almost_perfect"
+
+
+def _categories(values: np.ndarray, kind: str, best: float, worst: float) -> np.ndarray:
+    """Marks as categories: yes/no and scale values as they are; numbers in three bands
+    (full marks, part marks, no marks), since seconds are never exactly equal."""
+    if kind != "number":
+        return values
+    s = np.clip((values - worst) / (best - worst), 0, 1)
+    return np.where(np.isnan(s), np.nan, np.where(s >= 1, 2.0, np.where(s <= 0, 0.0, 1.0)))
+
+
+def kappa_by_criterion(calls: pd.DataFrame, grid: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """Agreement between the two evaluators of each double-scored call, per criterion.
+
+    A row with ``ref_call`` scores again the call named there. Returns one row per
+    criterion: ``n_pairs``, ``agreement`` (share of identical marks), ``kappa``
+    (:func:`cohen_kappa`) and ``reading`` (:func:`kappa_reading`).
+    """
+    columns = ["criterion", "section", "label", "n_pairs", "agreement", "kappa", "reading"]
+    if "ref_call" not in calls:
+        return pd.DataFrame(columns=columns)
+    second = calls[calls["ref_call"].notna()]
+    first = calls.set_index("call_id").reindex(second["ref_call"].to_numpy())
+    names = labels(grid, lang)
+    rows = []
+    for g in grid.itertuples(index=False):
+        x = _categories(first[g.criterion].to_numpy(float), g.kind, g.best, g.worst)
+        y = _categories(second[g.criterion].to_numpy(float), g.kind, g.best, g.worst)
+        both = ~(np.isnan(x) | np.isnan(y))
+        kappa = cohen_kappa(x[both], y[both]) if both.any() else float("nan")
+        rows.append({"criterion": g.criterion, "section": g.section, "label": names[g.criterion],
+                     "n_pairs": int(both.sum()),
+                     "agreement": float((x[both] == y[both]).mean()) if both.any() else float("nan"),
+                     "kappa": kappa, "reading": kappa_reading(kappa)})
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- the call sheet -------------------------------------------------------------------
+
+def call_sheet(grid: pd.DataFrame, lang: str | None = None, calls: int = 5) -> pd.DataFrame:
+    """The printable sheet a mystery caller fills in: one row per criterion, how to mark
+    it, its weight, whether it is critical, and an empty column per call."""
+    lang = lang or get_language()
+    how = {"yes_no": t("audit.sheet.how_yes_no", lang), "scale": t("audit.sheet.how_scale", lang)}
+    rows = []
+    for g in grid.itertuples(index=False):
+        mark = how.get(g.kind) or t("audit.sheet.how_number", lang, best=_num(g.best), worst=_num(g.worst))
+        rows.append({t("audit.sheet.section", lang): t(f"audit.section.{g.section}", lang)
+                     if f"audit.section.{g.section}" in _all_labels() else g.section,
+                     t("audit.sheet.criterion", lang): getattr(g, f"label_{lang}"),
+                     "id": g.criterion, t("audit.sheet.how", lang): mark,
+                     t("audit.sheet.weight", lang): _num(g.weight),
+                     t("audit.sheet.critical", lang): t("audit.yes", lang) if g.critical else ""})
+    sheet = pd.DataFrame(rows)
+    for i in range(1, calls + 1):
+        sheet[t("audit.sheet.call", lang, i=i)] = ""
+    return sheet
+
+
+def entry_template(grid: pd.DataFrame) -> pd.DataFrame:
+    """An empty campaign table with the columns :func:`load_calls` expects (to fill and import)."""
+    return pd.DataFrame(columns=CALL_COLUMNS + ["ref_call", "comment"] + list(grid["criterion"]))
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _all_labels():
+    from .i18n import labels as all_labels
+
+    return all_labels()
