@@ -316,7 +316,7 @@ def simulate_queue(calls_per_hour: float, aht_seconds: float, agents: int,
     agents' free times; a caller whose offered wait exceeds their patience hangs up.
 
     Returns ``p_wait`` (share who found all agents busy), ``p_abandon``, ``mean_wait``
-    (seconds, all callers, up to answer or hang-up), ``service_level`` (share of all callers
+    (seconds, all callers, up to answer or hang-up), ``mean_wait_answered``, ``service_level`` (share of all callers
     answered within ``target_seconds``) and ``calls`` (counted after the ``warmup`` calls).
     """
     lam = _check(calls_per_hour, "calls_per_hour", strict=True) / 3600.0
@@ -349,7 +349,9 @@ def simulate_queue(calls_per_hour: float, aht_seconds: float, agents: int,
     keep = slice(int(warmup), total)
     ab, wt, off = abandoned[keep], waited[keep], offered[keep]
     return {"p_wait": float((off > 0).mean()), "p_abandon": float(ab.mean()),
-            "mean_wait": float(wt.mean()), "service_level": float(((~ab) & (off <= target_seconds)).mean()),
+            "mean_wait": float(wt.mean()),
+            "mean_wait_answered": float(wt[~ab].mean()) if (~ab).any() else 0.0,
+            "service_level": float(((~ab) & (off <= target_seconds)).mean()),
             "calls": int(n_calls)}
 
 
