@@ -1,0 +1,60 @@
+"""Charts for notebook 07: Pareto of causes, customers lost, and the silence alarm."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..i18n import labels, t
+from . import COLORS, WIDTH, decorate
+
+
+def label(prefix: str, value: str) -> str:
+    """The translated label ``complaints.<prefix>.<value>`` when it exists, else ``value``."""
+    key = f"complaints.{prefix}.{value}"
+    return t(key) if key in labels() else str(value)
+
+
+def pareto_chart(table: pd.DataFrame, *, title: str | None = None, by: str = "category") -> alt.Chart:
+    """Bars of complaints per cause, largest first, with the cumulative share as a line
+    (:func:`cxkit.complaints.pareto`); the vital few are drawn in the "bad" colour."""
+    data = table.assign(cause=[label("cat", c) for c in table[by]])
+    order = list(data["cause"])
+    x = alt.X("cause:N", sort=order, title=t("complaints.axis_cause"), axis=alt.Axis(labelAngle=-30))
+    bars = alt.Chart(data).mark_bar().encode(
+        x=x, y=alt.Y("count:Q", title=t("complaints.axis_count")),
+        color=alt.condition("datum.vital_few", alt.value(COLORS["bad"]), alt.value(COLORS["neutral"])))
+    line = alt.Chart(data).mark_line(point=True, color=COLORS["accent"]).encode(
+        x=x, y=alt.Y("cumulative:Q", title=t("complaints.axis_cumulative"),
+                     axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
+    chart = alt.layer(bars, line).resolve_scale(y="independent")
+    return decorate(chart, title=title or t("complaints.pareto_title"), width=WIDTH)
+
+
+def lost_chart(risk: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Customers lost by handling outcome, stacked by severity
+    (:func:`cxkit.complaints.revenue_at_risk`)."""
+    data = risk.assign(outcome_label=[label("outcome", o) for o in risk["outcome"]],
+                       severity_label=[label("severity", s) for s in risk["severity"]])
+    order = list(dict.fromkeys(data["outcome_label"]))
+    severities = [label("severity", "small"), label("severity", "large")]
+    chart = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("outcome_label:N", sort=order, title=t("complaints.axis_outcome")),
+        x=alt.X("lost:Q", title=t("complaints.axis_lost"), stack=True),
+        color=alt.Color("severity_label:N", title=t("complaints.legend_severity"),
+                        scale=alt.Scale(domain=severities, range=[COLORS["warn"], COLORS["bad"]])))
+    return decorate(chart, title=title or t("complaints.iceberg_title"), height=160)
+
+
+def signals_chart(signals: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
+    """Monthly complaints (bars) and the audit's bad-call rate (line), two y axes
+    (:func:`cxkit.complaints.load_monthly_signals`)."""
+    data = signals.assign(label=signals["month"].dt.strftime("%m/%Y"))
+    x = alt.X("label:O", sort=list(data["label"]), title=t("complaints.axis_month"),
+              axis=alt.Axis(labelAngle=-45))
+    bars = alt.Chart(data).mark_bar(color=COLORS["neutral"]).encode(
+        x=x, y=alt.Y("complaints:Q", title=t("complaints.axis_count")))
+    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(color=COLORS["bad"]), color=COLORS["bad"], strokeWidth=2.5).encode(
+        x=x, y=alt.Y("bad_call_rate:Q", title=t("complaints.axis_bad_rate"), axis=alt.Axis(format="%"),
+                     scale=alt.Scale(domain=[0, 0.6])))
+    chart = alt.layer(bars, line).resolve_scale(y="independent")
+    return decorate(chart, title=title or t("complaints.signals_title"), width=WIDTH)

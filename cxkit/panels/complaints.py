@@ -1,0 +1,174 @@
+"""Panels for notebook 07: the Pareto of causes, the iceberg, the silence alarm, what the
+feedback is worth and routing complaints to the boss. Each callback calls a tested function
+of :mod:`cxkit.complaints` and redraws widget values."""
+from __future__ import annotations
+
+import html
+import io
+
+import ipywidgets as widgets
+
+from .. import complaints as model
+from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
+from .base import ChartView, Status, guarded, styled, uploaded_file
+from .retention import _p, _result, _slider, _wire
+
+
+def _charts():
+    from ..charts import complaints as charts
+
+    return charts
+
+
+def _pareto_text(table) -> str:
+    vital = table[table["vital_few"]]
+    names = ", ".join(_charts().label("cat", c) for c in vital["category"])
+    return t("complaints.pareto_result", k=len(vital), n=len(table),
+             share=fmt_percent(vital["count"].sum() / table["count"].sum()), names=names)
+
+
+def pareto_panel() -> widgets.VBox:
+    """The sample log's Pareto of causes; upload your own log to redraw it."""
+    upload = styled(widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
+                                       description=t("complaints.upload"),
+                                       layout=widgets.Layout(width="320px")), "cxkit-complaints-upload")
+    status, view, out = Status(), ChartView(), _result("cxkit-pareto-result")
+
+    def show(log) -> None:
+        table = model.pareto(log)
+        view.update(_charts().pareto_chart(table))
+        out.value = _p(_pareto_text(table))
+
+    @guarded(status)
+    def on_upload(change):
+        found = uploaded_file(upload)
+        if found is None:
+            return
+        name, content = found
+        buffer = io.BytesIO(content)
+        buffer.name = name
+        log = model.load_complaints(buffer)
+        show(log)
+        status.ok(t("complaints.loaded", n=len(log), file=name))
+
+    upload.observe(on_upload, names="value")
+    show(model.load_complaints())
+    return widgets.VBox([upload, status, out, view])
+
+
+def iceberg_panel(log=None) -> widgets.VBox:
+    """Complaints × problems per complaint → silent customers, customers lost and revenue at risk."""
+    log = model.load_complaints() if log is None else log
+    rates = model.load_complaint_rates()
+    span = model.multiplier_range(rates)
+    multiplier = _slider("complaints.multiplier", int(span["likely"]), int(span["low"]), int(span["high"]), 1,
+                         integer=True, css="cxkit-iceberg-multiplier")
+    value = _slider("complaints.customer_value", 300, 50, 3000, 50)
+    out, status, view = _result("cxkit-iceberg-result"), Status(), ChartView()
+
+    @guarded(status)
+    def update():
+        berg = model.iceberg(len(log), multiplier.value)
+        risk = model.revenue_at_risk(log, multiplier.value, value.value, rates)
+        unhappy = log[log["outcome"] == "unsatisfied"]
+        quick = sum(model.quick_resolution_value((unhappy["severity"] == s).sum(), s, value.value, rates=rates)
+                    for s in model.SEVERITIES)
+        out.value = _p(t("complaints.iceberg_result", c=fmt_number(berg["complaints"]),
+                         p=fmt_number(berg["with_problems"]), s=fmt_number(berg["silent"]),
+                         lost=fmt_number(risk["lost"].sum()), revenue=fmt_money(risk["revenue_at_risk"].sum()),
+                         u=fmt_number(len(unhappy)), quick=fmt_money(quick)))
+        view.update(_charts().lost_chart(risk))
+        status.clear()
+
+    _wire(update, multiplier, value)
+    return widgets.VBox([multiplier, value, out, view, status])
+
+
+def silence_panel() -> widgets.VBox:
+    """The silence alarm on the monthly signals, with a what-if on the audit's trend."""
+    signals = model.load_monthly_signals()
+    months = _slider("complaints.months_compared", 3, 2, 6, 1, integer=True)
+    change = styled(widgets.FloatSlider(value=0.0, min=-0.25, max=0.25, step=0.05, readout_format="+.0%",
+                                        description=t("complaints.what_if"), style={"description_width": "170px"},
+                                        layout=widgets.Layout(width="460px"), continuous_update=False),
+                    "cxkit-silence-whatif")
+    out, status, view = _result("cxkit-alarm"), Status(), ChartView()
+    reasons = "".join(f"<li>{html.escape(r)}</li>" for r in model.reasons_for_silence())
+    box = styled(widgets.HTML(f"<h4>{html.escape(t('complaints.reasons_title'))}</h4><ul>{reasons}</ul>"),
+                 "cxkit-reasons")
+
+    @guarded(status)
+    def update():
+        data = model.what_if_bad_rate(signals, change.value)
+        res = model.silence_alarm(data, months=months.value)
+        colour = "#e76f51" if res["alarm"] else "#2a9d8f"
+        out.value = (f"<p style='font-size:1.05em;max-width:640px;border-left:4px solid {colour};"
+                     f"padding-left:8px'>{html.escape(res['message'])}</p>")
+        view.update(_charts().signals_chart(data))
+        status.clear()
+
+    _wire(update, months, change)
+    return widgets.VBox([months, change, out, view, status, box])
+
+
+def feedback_panel(log=None) -> widgets.VBox:
+    """Analysing complaints versus buying a market study."""
+    log = model.load_complaints() if log is None else log
+    analysed = _slider("complaints.analysed", len(log), 0, 3000, 10, integer=True)
+    cost = _slider("complaints.cost_per", 15, 1, 150, 1, css="cxkit-feedback-cost")
+    study = _slider("complaints.study_price", 30000, 5000, 150000, 1000)
+    out, status = _result("cxkit-feedback-result"), Status()
+
+    @guarded(status)
+    def update():
+        res = model.feedback_value(analysed.value, cost.value, study.value)
+        if res["saving"] >= 0:
+            ratio = "∞" if res["ratio"] == float("inf") else fmt_number(res["ratio"], 1)
+            text = t("complaints.feedback_result", analysis=fmt_money(res["analysis"]),
+                     study=fmt_money(res["study"]), saving=fmt_money(res["saving"]), ratio=ratio)
+        else:
+            text = t("complaints.feedback_dearer", analysis=fmt_money(res["analysis"]),
+                     study=fmt_money(res["study"]))
+        out.value = _p(text)
+        status.clear()
+
+    _wire(update, analysed, cost, study)
+    return widgets.VBox([analysed, cost, study, out, status])
+
+
+def _routing_table(selected, weeks: int = 3) -> str:
+    first = sorted(selected["week"].unique())[:weeks]
+    rows = selected[selected["week"].isin(first)]
+    head = "".join(f"<th style='padding:2px 8px;text-align:left'>{html.escape(t(k))}</th>" for k in
+                   ("complaints.col_week", "complaints.col_date", "complaints.col_category",
+                    "complaints.col_amount", "complaints.col_outcome"))
+    body = "".join(
+        "<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(str(v))}</td>" for v in (
+            fmt_date(r.week.date()), fmt_date(r.date.date()), _charts().label("cat", r.category),
+            fmt_money(r.amount_eur), _charts().label("outcome", r.outcome))) + "</tr>"
+        for r in rows.itertuples())
+    return (f"<h4>{html.escape(t('complaints.routing_sample'))}</h4>"
+            f"<table class='cxkit-routing-table'><tr>{head}</tr>{body}</table>")
+
+
+def routing_panel(log=None) -> widgets.VBox:
+    """Access to the boss: how many complaints go up each week, and chosen how."""
+    log = model.load_complaints() if log is None else log
+    per_week = _slider("complaints.per_week", 2, 1, 5, 1, integer=True)
+    rule = styled(widgets.ToggleButtons(options=[(t(f"complaints.rule.{r}"), r) for r in
+                                                 ("largest", "random", "unresolved")],
+                                        value="largest", description=t("complaints.rule")), "cxkit-routing-rule")
+    out, status, table = _result("cxkit-routing-result"), Status(), widgets.HTML()
+
+    @guarded(status)
+    def update():
+        selected = model.route_to_management(log, per_week.value, rule=rule.value)
+        cover = model.routing_coverage(selected, log)
+        out.value = _p(t("complaints.routing_result", n=cover["n"], cats=fmt_percent(cover["categories_seen"]),
+                         amount=fmt_percent(cover["amount_share"]),
+                         unresolved=fmt_percent(cover["unresolved_share"])))
+        table.value = _routing_table(selected)
+        status.clear()
+
+    _wire(update, per_week, rule)
+    return widgets.VBox([per_week, rule, out, table, status])
