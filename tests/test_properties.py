@@ -12,8 +12,14 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-queueing = pytest.importorskip("cxkit.queueing")
-losses = pytest.importorskip("cxkit.losses")
+from cxkit import queueing
+
+try:  # the loss model (issue 6) may not be in the tree yet
+    from cxkit import losses
+except ImportError:  # pragma: no cover - depends on the state of the tree
+    losses = None
+needs_losses = pytest.mark.skipif(losses is None, reason="cxkit.losses (issue 6) is not in the tree yet")
+SHARE_INPUTS = sorted(losses.SHARES) if losses else ["bad_call_rate"]
 
 FAST = settings(max_examples=80, deadline=None)
 SLOWER = settings(max_examples=40, deadline=None)
@@ -156,6 +162,7 @@ def _inputs():
     })
 
 
+@needs_losses
 @FAST
 @given(_inputs())
 def test_annual_loss_non_negative_finite_and_adds_up(inputs):
@@ -166,6 +173,7 @@ def test_annual_loss_non_negative_finite_and_adds_up(inputs):
     assert loss["total"] == pytest.approx(parts.sum(), rel=1e-12, abs=1e-6)
 
 
+@needs_losses
 @FAST
 @given(_inputs(), share, share)
 def test_higher_bad_call_rate_never_lowers_the_loss(inputs, r1, r2):
@@ -176,6 +184,7 @@ def test_higher_bad_call_rate_never_lowers_the_loss(inputs, r1, r2):
     assert (at_high >= at_low - 1e-9 * (1 + at_low.abs())).all()
 
 
+@needs_losses
 @FAST
 @given(_inputs())
 def test_no_bad_calls_no_loss_and_loss_proportional_to_bad_calls(inputs):
@@ -186,6 +195,7 @@ def test_no_bad_calls_no_loss_and_loss_proportional_to_bad_calls(inputs):
     assert half == pytest.approx(full / 2, rel=1e-9, abs=1e-6)
 
 
+@needs_losses
 @FAST
 @given(_inputs(), st.sampled_from(["customers", "contact_rate", "churn_if_silent", "churn_if_complained",
                                    "annual_margin", "retention_rate", "wom_reach", "wom_loss",
@@ -194,12 +204,13 @@ def test_no_bad_calls_no_loss_and_loss_proportional_to_bad_calls(inputs):
        st.floats(min_value=1.0, max_value=2.0))
 def test_loss_never_falls_when_a_cost_driver_rises(inputs, name, factor):
     """annual_loss: raising any cost driver (capped to its range) never lowers the total"""
-    cap = {"retention_rate": 0.98}.get(name, 1.0 if name in losses.SHARES else math.inf)
+    cap = {"retention_rate": 0.98}.get(name, 1.0 if name in SHARE_INPUTS else math.inf)
     raised = {**inputs, name: min(cap, inputs[name] * factor)}
     before, after = losses.annual_loss(inputs)["total"], losses.annual_loss(raised)["total"]
     assert after >= before - 1e-9 * (1 + before)
 
 
+@needs_losses
 @FAST
 @given(_inputs(), st.floats(min_value=0.0, max_value=0.5))
 def test_higher_discount_rate_never_raises_the_loss(inputs, extra):
@@ -209,8 +220,9 @@ def test_higher_discount_rate_never_raises_the_loss(inputs, extra):
     assert after <= before + 1e-9 * (1 + before)
 
 
+@needs_losses
 @FAST
-@given(_inputs(), st.sampled_from(sorted(losses.SHARES)),
+@given(_inputs(), st.sampled_from(SHARE_INPUTS),
        st.one_of(st.floats(min_value=1.0001, max_value=10), st.floats(min_value=-10, max_value=-1e-6)))
 def test_share_outside_unit_interval_is_refused(inputs, name, value):
     """annual_loss: a share outside [0, 1] raises a DataError naming it"""
@@ -220,6 +232,7 @@ def test_share_outside_unit_interval_is_refused(inputs, name, value):
         losses.annual_loss({**inputs, name: value})
 
 
+@needs_losses
 @SLOWER
 @given(st.integers(min_value=0, max_value=2**32 - 1), st.integers(min_value=1, max_value=500))
 def test_simulation_of_shipped_assumptions_is_finite_and_reproducible(seed, n):
