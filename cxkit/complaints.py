@@ -69,8 +69,8 @@ def load_complaints(source=None) -> pd.DataFrame:
     Raises
     ------
     DataError
-        A missing column, a duplicated id, a bad date, number, yes/no or choice, a
-        resolved complaint without its days to resolve: one message naming the file, row
+        A missing column, a duplicated id, a bad or future date, a bad number, yes/no or
+        choice, a resolved complaint without its days to resolve: one message naming the file, row
         and column; nothing is half-loaded.
     """
     frame = read_table(DATA / "sample_complaints.csv" if source is None else source)
@@ -89,9 +89,14 @@ def load_complaints(source=None) -> pd.DataFrame:
     if lacking.any():
         raise DataError(t("complaints.days_needed"), file=name, row=lacking.idxmax(),
                         column="days_to_resolve")
+    dates = parse_date(frame, "date")
+    future = dates > pd.Timestamp.today().normalize()
+    if future.any():
+        row = future.idxmax()
+        raise DataError(t("complaints.future_date", value=frame["date"][row]), file=name, row=row, column="date")
     out = pd.DataFrame({
         "complaint_id": ids.astype(str),
-        "date": parse_date(frame, "date"),
+        "date": dates,
         "channel": _choice(frame, "channel", CHANNELS),
         "category": category.astype(str).str.strip().str.lower(),
         "severity": _choice(frame, "severity", SEVERITIES),
