@@ -27,7 +27,8 @@ from .i18n import t
 __all__ = [
     "erlang_b", "erlang_c", "traffic", "service_level", "average_speed_of_answer",
     "agents_needed", "staffing_table", "erlang_a", "erlang_a_service_level",
-    "simulate_queue", "dropped_calls", "dropped_calls_table", "detection_probability",
+    "simulate_queue", "simulation_check", "dropped_calls", "dropped_calls_table",
+    "detection_probability",
 ]
 
 
@@ -408,3 +409,20 @@ def detection_probability(drop_share: float, mystery_calls: int) -> float:
         raise DataError(t("queueing.error_share", name="drop_share", value=drop_share))
     calls = _agents(mystery_calls)
     return 1.0 - (1.0 - d) ** calls
+
+
+def simulation_check(calls_per_hour: float, aht_seconds: float, agents: int, patience_seconds: float,
+                     target_seconds: float = 20.0, *, n_calls: int = 200_000, seed: int = 0) -> pd.DataFrame:
+    """Erlang A (Erlang C when ``patience_seconds`` is ``inf``) beside the seeded simulation.
+
+    One row per measure (``p_wait``, ``p_abandon``, ``mean_wait``, ``service_level``), columns
+    ``formula`` and ``simulation``: the two should agree within sampling error.
+    """
+    formula = erlang_a(calls_per_hour, aht_seconds, agents, patience_seconds)
+    formula["service_level"] = erlang_a_service_level(calls_per_hour, aht_seconds, agents,
+                                                      patience_seconds, target_seconds)
+    sim = simulate_queue(calls_per_hour, aht_seconds, agents, patience_seconds, n_calls=n_calls,
+                         target_seconds=target_seconds, seed=seed)
+    measures = ["p_wait", "p_abandon", "mean_wait", "service_level"]
+    return pd.DataFrame({"formula": [formula[m] for m in measures],
+                         "simulation": [sim[m] for m in measures]}, index=measures).round(3)

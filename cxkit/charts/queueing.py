@@ -1,0 +1,76 @@
+"""Staffing and waiting charts: service level and average wait against agents, and the
+dashboard versus the callers when agents drop calls."""
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from ..i18n import t
+from . import COLORS, decorate
+
+
+def staffing_chart(data: pd.DataFrame, *, title: str | None = None, target_level: float | None = None,
+                   agents: int | None = None, width: int | None = None, **options) -> alt.VConcatChart:
+    """Two stacked panels against the number of agents: the service level (share answered
+    within the target) and the average speed of answer in seconds.
+
+    ``data`` is :func:`cxkit.queueing.staffing_table`'s table; ``target_level`` draws the goal
+    as a dashed line, ``agents`` the current staffing as a vertical rule. Infinite waits
+    (too few agents) are left out of the lower panel, whose axis stops at 600 s.
+    """
+    frame = data.loc[:, ["agents", "service_level", "asa_seconds"]].copy()
+    frame["asa_seconds"] = frame["asa_seconds"].where(frame["asa_seconds"].map(math.isfinite))
+    domain = [int(frame["agents"].min()), int(frame["agents"].max())]
+    x = alt.X("agents:Q", title=t("queueing.chart_agents"), scale=alt.Scale(domain=domain, nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1))
+    base = alt.Chart(frame)
+    level = base.mark_line(color=COLORS["good"], point=False).encode(
+        x=x, y=alt.Y("service_level:Q", title=t("queueing.chart_service_level"),
+                     axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])))
+    finite = frame["asa_seconds"].dropna()
+    ceiling = float(min(finite.max(), 600.0)) if len(finite) else 600.0  # a near-overloaded wait would flatten the rest
+    wait = base.transform_filter("isValid(datum.asa_seconds)").mark_line(color=COLORS["bad"], clip=True).encode(
+        x=x, y=alt.Y("asa_seconds:Q", title=t("queueing.chart_asa"), scale=alt.Scale(domain=[0, ceiling])))
+    top, bottom = [level], [wait]
+    if target_level is not None:
+        top.append(alt.Chart(pd.DataFrame({"y": [target_level]})).mark_rule(
+            strokeDash=[6, 4], color=COLORS["accent"]).encode(y="y:Q"))
+    if agents is not None:
+        rule = alt.Chart(pd.DataFrame({"agents": [agents]})).mark_rule(color=COLORS["neutral"], clip=True).encode(
+            x=alt.X("agents:Q", scale=alt.Scale(domain=domain, nice=False)))
+        top.append(rule)
+        bottom.append(rule)
+    w = width or 520
+    chart = alt.vconcat(alt.layer(*top).properties(width=w, height=170),
+                        alt.layer(*bottom).properties(width=w, height=130))
+    return chart.properties(title=title if title is not None else t("queueing.chart_staffing_title"))
+
+
+def dropped_calls_chart(data: pd.DataFrame, *, title: str | None = None, drop_share: float | None = None,
+                        width: int | None = None, height: int | None = None, **options) -> alt.Chart:
+    """The supplier's reported service level against the share of callers really served
+    (and served within the target), as the share of calls dropped by agents grows.
+
+    ``data`` is :func:`cxkit.queueing.dropped_calls_table`'s table; ``drop_share`` marks the
+    current choice with a vertical rule.
+    """
+    series = {"reported_service_level": t("queueing.chart_reported"),
+              "really_served": t("queueing.chart_really_served"),
+              "served_within_target": t("queueing.chart_served_in_target")}
+    long = data.melt(id_vars="drop_share", value_vars=list(series), var_name="series", value_name="share")
+    long["series"] = long["series"].map(series)
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=1, labelLimit=0),
+                       scale=alt.Scale(domain=list(series.values()),
+                                       range=[COLORS["warn"], COLORS["good"], COLORS["accent"]]))
+    lines = alt.Chart(long).mark_line(strokeWidth=3).encode(
+        x=alt.X("drop_share:Q", title=t("queueing.chart_drop_share"), axis=alt.Axis(format="%")),
+        y=alt.Y("share:Q", title=t("queueing.chart_share_of_callers"), axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=colour)
+    layers = [lines]
+    if drop_share is not None:
+        layers.append(alt.Chart(pd.DataFrame({"d": [drop_share]})).mark_rule(color=COLORS["neutral"]).encode(x="d:Q"))
+    return decorate(alt.layer(*layers), title=title if title is not None else t("queueing.chart_trick_title"),
+                    width=width, height=height)

@@ -1,0 +1,137 @@
+"""Staffing and waiting panels: Erlang C with sliders, then impatient callers and the
+outsourcer's trick of dropping calls."""
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as widgets
+
+from .. import charts, queueing
+from ..i18n import fmt_number, fmt_percent, t
+from .base import ChartView, Status, guarded, styled
+
+_SLIDER = dict(continuous_update=False, style={"description_width": "190px"}, layout=widgets.Layout(width="480px"))
+
+
+def _table(rows, header=None) -> str:
+    """Rows of (label, value, …) as a small HTML table."""
+    cell = "<td style='padding:2px 10px;{}'>{}</td>"
+    head = ""
+    if header:
+        head = "<tr>" + "".join(f"<th style='padding:2px 10px;text-align:{'left' if i == 0 else 'right'}'>"
+                                f"{html.escape(h)}</th>" for i, h in enumerate(header)) + "</tr>"
+    body = "".join("<tr>" + "".join(cell.format("" if i == 0 else "text-align:right", html.escape(str(v)))
+                                    for i, v in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table>{head}{body}</table>"
+
+
+def _seconds(value: float) -> str:
+    return t("queueing.never") if not math.isfinite(value) else t("queueing.seconds", value=fmt_number(value, 1))
+
+
+def staffing_html(calls_per_hour: float, aht_seconds: float, agents: int, target_seconds: float, goal: float) -> str:
+    """The Erlang C figures for one staffing, and the smallest staffing meeting the goal."""
+    a = queueing.traffic(calls_per_hour, aht_seconds)
+    needed = queueing.agents_needed(calls_per_hour, aht_seconds, target_seconds, goal)
+    rows = [(t("queueing.traffic"), t("queueing.traffic_value", a=fmt_number(a, 1))),
+            (t("queueing.p_wait"), fmt_percent(queueing.erlang_c(a, agents))),
+            (t("queueing.asa"), _seconds(queueing.average_speed_of_answer(calls_per_hour, aht_seconds, agents))),
+            (t("queueing.sl", target=fmt_number(target_seconds)),
+             fmt_percent(queueing.service_level(calls_per_hour, aht_seconds, agents, target_seconds))),
+            (t("queueing.occupancy"), fmt_percent(min(a / agents, 1.0))),
+            (t("queueing.needed", goal=fmt_percent(goal), target=fmt_number(target_seconds)),
+             t("queueing.needed_value", n=fmt_number(needed)))]
+    warning = f"<p style='color:#e76f51'>{html.escape(t('queueing.understaffed'))}</p>" if agents <= a else ""
+    return _table(rows) + warning
+
+
+def staffing_panel(calls_per_hour: int = 120, aht_seconds: int = 300, agents: int = 12,
+                   target_seconds: int = 20, goal: float = 0.8) -> widgets.VBox:
+    """Sliders for calls per hour, handling time, agents, target and goal; the Erlang C
+    figures, the smallest staffing meeting the goal, and the chart of service level and
+    average wait against agents (one staffing table per change, from 1 agent upwards)."""
+    calls = styled(widgets.IntSlider(value=calls_per_hour, min=10, max=3000, step=10,
+                                     description=t("queueing.calls_per_hour"), **_SLIDER), "cxkit-q-calls")
+    aht = styled(widgets.IntSlider(value=aht_seconds, min=30, max=1200, step=10,
+                                   description=t("queueing.aht"), **_SLIDER), "cxkit-q-aht")
+    staff = styled(widgets.IntSlider(value=agents, min=1, max=500, description=t("queueing.agents"), **_SLIDER),
+                   "cxkit-q-agents")
+    target = styled(widgets.IntSlider(value=target_seconds, min=0, max=180, step=5,
+                                      description=t("queueing.target"), **_SLIDER), "cxkit-q-target")
+    level = styled(widgets.FloatSlider(value=goal, min=0.5, max=0.99, step=0.01, readout_format=".0%",
+                                       description=t("queueing.goal"), **_SLIDER), "cxkit-q-goal")
+    figures = styled(widgets.HTML(), "cxkit-q-figures")
+    chart = ChartView()
+    status = Status()
+
+    @guarded(status)
+    def redraw(change=None):
+        figures.value = staffing_html(calls.value, aht.value, staff.value, target.value, level.value)
+        needed = queueing.agents_needed(calls.value, aht.value, target.value, level.value)
+        top = max(needed, staff.value) + max(5, int(0.3 * needed))
+        table = queueing.staffing_table(calls.value, aht.value, target.value, max_agents=top)
+        table = table[table["agents"] >= max(1, int(0.6 * queueing.traffic(calls.value, aht.value)))]
+        chart.update(charts.queueing.staffing_chart(table, target_level=level.value, agents=staff.value))
+        status.clear()
+
+    for widget in (calls, aht, staff, target, level):
+        widget.observe(redraw, names="value")
+    redraw()
+    return styled(widgets.VBox([calls, aht, staff, target, level, figures, chart, status]), "cxkit-staffing-panel")
+
+
+def impatience_html(calls_per_hour, aht_seconds, agents, target_seconds, patience, drop_share, mystery_calls) -> str:
+    """Erlang C beside Erlang A for one staffing, then what the dropped-calls trick shows."""
+    a = queueing.traffic(calls_per_hour, aht_seconds)
+    ea = queueing.erlang_a(calls_per_hour, aht_seconds, agents, patience)
+    sl_a = queueing.erlang_a_service_level(calls_per_hour, aht_seconds, agents, patience, target_seconds)
+    target = fmt_number(target_seconds)
+    rows = [(t("queueing.p_wait"), fmt_percent(queueing.erlang_c(a, agents)), fmt_percent(ea["p_wait"])),
+            (t("queueing.p_abandon"), fmt_percent(0.0), fmt_percent(ea["p_abandon"])),
+            (t("queueing.mean_wait"), _seconds(queueing.average_speed_of_answer(calls_per_hour, aht_seconds, agents)),
+             _seconds(ea["mean_wait"])),
+            (t("queueing.sl_all", target=target),
+             fmt_percent(queueing.service_level(calls_per_hour, aht_seconds, agents, target_seconds)),
+             fmt_percent(sl_a))]
+    trick = queueing.dropped_calls(calls_per_hour, aht_seconds, agents, target_seconds, drop_share)
+    detect = queueing.detection_probability(drop_share, mystery_calls)
+    trick_rows = [(t("queueing.trick_honest"), fmt_percent(trick["honest_service_level"])),
+                  (t("queueing.trick_reported", target=target), fmt_percent(trick["reported_service_level"])),
+                  (t("queueing.trick_served"), fmt_percent(trick["really_served"])),
+                  (t("queueing.trick_served_in_target", target=target), fmt_percent(trick["served_within_target"])),
+                  (t("queueing.trick_detect", n=fmt_number(mystery_calls)), fmt_percent(detect))]
+    return (_table(rows, header=["", t("queueing.col_patient"), t("queueing.col_impatient")])
+            + f"<h4>{html.escape(t('queueing.trick_heading'))}</h4>" + _table(trick_rows))
+
+
+def impatience_panel(calls_per_hour: int = 120, aht_seconds: int = 300, agents: int = 11,
+                     target_seconds: int = 20, patience_seconds: int = 120, drop_share: float = 0.15,
+                     mystery_calls: int = 30) -> widgets.VBox:
+    """Sliders for agents, mean patience, share of calls dropped by agents and number of
+    mystery calls; Erlang C beside Erlang A, the dashboard beside the callers, and the chart
+    of the trick against the share of dropped calls."""
+    staff = styled(widgets.IntSlider(value=agents, min=1, max=60, description=t("queueing.agents"), **_SLIDER),
+                   "cxkit-imp-agents")
+    patience = styled(widgets.IntSlider(value=patience_seconds, min=10, max=900, step=10,
+                                        description=t("queueing.patience"), **_SLIDER), "cxkit-imp-patience")
+    drop = styled(widgets.FloatSlider(value=drop_share, min=0, max=0.4, step=0.01, readout_format=".0%",
+                                      description=t("queueing.drop_share"), **_SLIDER), "cxkit-imp-drop")
+    mystery = styled(widgets.IntSlider(value=mystery_calls, min=1, max=100,
+                                       description=t("queueing.mystery_calls"), **_SLIDER), "cxkit-imp-mystery")
+    figures = styled(widgets.HTML(), "cxkit-imp-figures")
+    chart = ChartView()
+    status = Status()
+
+    @guarded(status)
+    def redraw(change=None):
+        figures.value = impatience_html(calls_per_hour, aht_seconds, staff.value, target_seconds,
+                                        patience.value, drop.value, mystery.value)
+        table = queueing.dropped_calls_table(calls_per_hour, aht_seconds, staff.value, target_seconds)
+        chart.update(charts.queueing.dropped_calls_chart(table, drop_share=drop.value))
+        status.clear()
+
+    for widget in (staff, patience, drop, mystery):
+        widget.observe(redraw, names="value")
+    redraw()
+    return styled(widgets.VBox([staff, patience, drop, mystery, figures, chart, status]), "cxkit-impatience-panel")
