@@ -1,0 +1,495 @@
+"""What poor phone handling costs a year: a market-damage model with its uncertainty.
+
+The model follows the spirit of TARP's and John Goodman's work on complaint behaviour
+and word of mouth (TARP 1986 for the US Office of Consumer Affairs; Goodman 2009,
+*Strategic Customer Service*): a badly handled call makes some customers leave (more of
+them when they stay silent than when they complain), makes them talk, loses enquiries
+from prospects, and brings more calls. Every figure is an assumption with a low, likely
+and high value and a source (``data/assumptions.csv``, read by :func:`load_assumptions`).
+
+One formula, :func:`loss_components`, works on numbers or on numpy arrays; the likely
+estimate (:func:`annual_loss`), the simulation (:func:`simulate`), the tornado
+(:func:`tornado`) and the improvement plan all call it.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .i18n import t
+from .io import check_unique, na_mask, parse_number, read_table, require_columns, source_name
+from .retention import clv
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+ASSUMPTIONS_FILE = DATA / "assumptions.csv"
+
+#: The model's inputs, in the order the dashboard shows them, with their group.
+GROUPS = {
+    "customers_calls": ("customers", "contact_rate", "bad_call_rate", "repeat_calls"),
+    "churn": ("complain_rate", "churn_if_silent", "churn_if_complained"),
+    "value": ("annual_margin", "retention_rate", "discount_rate"),
+    "prospects": ("wom_reach", "wom_loss", "prospect_calls", "conversion_rate"),
+    "costs": ("acquisition_cost", "cost_per_call"),
+}
+INPUTS = tuple(name for names in GROUPS.values() for name in names)
+#: Inputs that are shares of something: they must lie in [0, 1].
+SHARES = frozenset({"contact_rate", "bad_call_rate", "complain_rate", "churn_if_silent",
+                    "churn_if_complained", "retention_rate", "discount_rate", "wom_loss",
+                    "conversion_rate"})
+COMPONENTS = ("churn", "word_of_mouth", "lost_sales", "replacement", "rework")
+COLUMNS = ("name", "label_fr", "label_en", "unit", "low", "likely", "high", "source", "notes")
+#: Seed 003 ("Le client et la baignoire"): efficient firms spend under 10 % of operating
+#: expenses on failures, neglectful ones up to 40 %; winning a customer costs ~5x keeping one.
+EFFICIENT_SHARE = 0.10
+NEGLECTFUL_SHARE = 0.40
+ACQUISITION_TO_RETENTION = 5.0
+
+
+# --- checking inputs --------------------------------------------------------------------
+
+def check_inputs(values: Mapping[str, float | np.ndarray]) -> dict[str, np.ndarray]:
+    """The inputs as float arrays, after checking each one; raises ``DataError`` naming it.
+
+    A missing input, a value that is not a finite number, a share outside [0, 1], a
+    negative count or amount, or a retention rate not below ``1 + discount_rate`` is refused.
+    """
+    arrays: dict[str, np.ndarray] = {}
+    for name in INPUTS:
+        if name not in values or values[name] is None:
+            raise DataError(t("losses.missing_input", name=name))
+        arrays[name] = check_value(name, values[name])
+    too_high = arrays["retention_rate"] >= 1 + arrays["discount_rate"]
+    if np.any(too_high):
+        raise DataError(t("losses.retention_too_high", name="retention_rate",
+                          value=_first(np.broadcast_to(arrays["retention_rate"], too_high.shape), too_high)))
+    return arrays
+
+
+def check_value(name: str, value) -> np.ndarray:
+    """One input as a float array, checked: a finite number, in [0, 1] for a share,
+    not negative otherwise; raises ``DataError`` naming the input."""
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(t("losses.not_a_number", name=name, value=value)) from None
+    if not np.isfinite(arr).all():
+        raise DataError(t("losses.not_a_number", name=name, value=_first(arr, ~np.isfinite(arr))))
+    if name in SHARES and ((arr < 0) | (arr > 1)).any():
+        raise DataError(t("losses.not_a_share", name=name, value=_first(arr, (arr < 0) | (arr > 1))))
+    if (arr < 0).any():
+        raise DataError(t("losses.negative", name=name, value=_first(arr, arr < 0)))
+    return arr
+
+
+def _first(arr: np.ndarray, mask) -> float:
+    return float(np.broadcast_to(arr, np.shape(mask))[mask].flat[0])
+
+
+# --- the formula --------------------------------------------------------------------------
+
+def customer_value(annual_margin, retention_rate, discount_rate):
+    """Lifetime value of one customer, for numbers or arrays: :func:`cxkit.retention.clv`.
+
+    ``clv = annual_margin · retention_rate / (1 + discount_rate − retention_rate)``, in
+    money per customer (Gupta & Lehmann 2003). Arrays are passed to ``clv`` element by
+    element, so the formula lives in one place.
+    """
+    if np.ndim(annual_margin) == np.ndim(retention_rate) == np.ndim(discount_rate) == 0:
+        return clv(float(annual_margin), float(retention_rate), float(discount_rate))
+    return np.frompyfunc(clv, 3, 1)(annual_margin, retention_rate, discount_rate).astype(float)
+
+
+def loss_components(values: Mapping[str, float | np.ndarray]) -> dict[str, np.ndarray]:
+    """The yearly loss by component, for one set of inputs or for arrays of them.
+
+    Formula (money per year; every input is described in ``data/README.md``)::
+
+        clv           = annual_margin · retention_rate / (1 + discount_rate − retention_rate)
+        badly_served  = customers · contact_rate · bad_call_rate
+        defectors     = badly_served · ((1 − complain_rate) · churn_if_silent
+                                        + complain_rate · churn_if_complained)
+        churn         = defectors · clv
+        word_of_mouth = badly_served · wom_reach · wom_loss · clv
+        lost_sales    = prospect_calls · bad_call_rate · conversion_rate · clv
+        replacement   = defectors · acquisition_cost
+        rework        = badly_served · repeat_calls · cost_per_call
+        total         = churn + word_of_mouth + lost_sales + replacement + rework
+
+    A market-damage model in the spirit of TARP/Goodman (TARP 1986; Goodman 2009). The
+    inputs are not checked here: call :func:`check_inputs` first.
+
+    Returns
+    -------
+    dict
+        ``churn``, ``word_of_mouth``, ``lost_sales``, ``replacement``, ``rework``,
+        ``total``, plus ``badly_served``, ``defectors`` and ``clv`` (counts per year and
+        money per customer), each a float or an array shaped like the inputs.
+    """
+    v = values
+    value = customer_value(v["annual_margin"], v["retention_rate"], v["discount_rate"])
+    badly_served = v["customers"] * v["contact_rate"] * v["bad_call_rate"]
+    defectors = badly_served * ((1 - v["complain_rate"]) * v["churn_if_silent"]
+                                + v["complain_rate"] * v["churn_if_complained"])
+    out = {
+        "churn": defectors * value,
+        "word_of_mouth": badly_served * v["wom_reach"] * v["wom_loss"] * value,
+        "lost_sales": v["prospect_calls"] * v["bad_call_rate"] * v["conversion_rate"] * value,
+        "replacement": defectors * v["acquisition_cost"],
+        "rework": badly_served * v["repeat_calls"] * v["cost_per_call"],
+    }
+    out["total"] = sum(out[c] for c in COMPONENTS)
+    out.update(badly_served=badly_served, defectors=defectors, clv=value)
+    return out
+
+
+def annual_loss(inputs: Mapping[str, float]) -> pd.Series:
+    """The yearly loss (money) of one set of inputs, by component and in total.
+
+    See :func:`loss_components` for the formula and its source; inputs are checked by
+    :func:`check_inputs` (``DataError`` naming the bad input).
+
+    Returns
+    -------
+    Series
+        ``churn``, ``word_of_mouth``, ``lost_sales``, ``replacement``, ``rework``, ``total``.
+    """
+    parts = loss_components({k: float(v) for k, v in check_inputs(inputs).items()})
+    return pd.Series({c: float(parts[c]) for c in (*COMPONENTS, "total")}, name="loss")
+
+
+# --- assumptions ---------------------------------------------------------------------------
+
+def load_assumptions(source=None, *, name: str | None = None) -> pd.DataFrame:
+    """The loss model's assumptions: one row per input, indexed by ``name``.
+
+    Parameters
+    ----------
+    source : path, bytes, file object or DataFrame, optional
+        A CSV or ``.xlsx`` table with the columns ``name, low, likely, high, source``
+        (``label_fr, label_en, unit, notes`` are taken from the shipped file when absent).
+        Default: the shipped sample company, ``data/assumptions.csv``.
+    name : str, optional
+        The file name used in messages (for bytes).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``name`` in the dashboard's order; ``low``, ``likely``, ``high`` floats.
+
+    Raises
+    ------
+    DataError
+        A missing column or input, an unknown or repeated input, a value that is not a
+        number or out of range, ``low ≤ likely ≤ high`` broken, or an empty ``source``;
+        the message names the file, the row and the column.
+    """
+    frame = read_table(ASSUMPTIONS_FILE if source is None else source,
+                       name=name or (None if source is not None else ASSUMPTIONS_FILE.name))
+    file = frame.attrs.get("source") or source_name(source)
+    require_columns(frame, ("name", "low", "likely", "high", "source"))
+    frame["name"] = frame["name"].astype("string").str.strip()
+    check_unique(frame, "name")
+    for row, value in frame["name"].items():
+        if value not in INPUTS:
+            raise DataError(t("losses.unknown_input", name=value, expected=", ".join(INPUTS)),
+                            file=file, row=row, column="name")
+    missing = [n for n in INPUTS if n not in set(frame["name"])]
+    if missing:
+        raise DataError(t("losses.missing_input", name=missing[0]), file=file, column="name")
+    for col in ("low", "likely", "high"):
+        frame[col] = parse_number(frame, col)
+    for row, rec in frame.iterrows():
+        _check_row(rec, file, row)
+    no_source = na_mask(frame["source"])
+    if no_source.any():
+        row = no_source.idxmax()
+        raise DataError(t("losses.no_source", name=frame.at[row, "name"]), file=file, row=row, column="source")
+    by_name = {r["name"]: row for row, r in frame.iterrows()}
+    if frame.loc[by_name["retention_rate"], "high"] >= 1 + frame.loc[by_name["discount_rate"], "low"]:
+        raise DataError(t("losses.retention_too_high", name="retention_rate",
+                          value=frame.loc[by_name["retention_rate"], "high"]),
+                        file=file, row=by_name["retention_rate"], column="high")
+    frame = frame.set_index("name").loc[list(INPUTS)]
+    shipped = load_assumptions() if source is not None else None
+    for col in ("label_fr", "label_en", "unit", "notes"):
+        given = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+        fallback = shipped[col] if shipped is not None else ""
+        frame[col] = given.where(~na_mask(given), fallback)
+    frame.attrs["source"] = file
+    return frame[list(COLUMNS[1:])]
+
+
+def _check_row(rec: pd.Series, file: str, row: int) -> None:
+    name = rec["name"]
+    for col in ("low", "likely", "high"):
+        try:
+            check_value(name, rec[col])
+        except DataError as exc:
+            raise DataError(exc.problem, file=file, row=row, column=col) from None
+    if rec["low"] > rec["likely"]:
+        raise DataError(t("losses.low_above_likely", name=name, low=rec["low"], likely=rec["likely"]),
+                        file=file, row=row, column="low")
+    if rec["likely"] > rec["high"]:
+        raise DataError(t("losses.likely_above_high", name=name, likely=rec["likely"], high=rec["high"]),
+                        file=file, row=row, column="high")
+
+
+def likely_values(assumptions: pd.DataFrame) -> dict[str, float]:
+    """The likely value of each input, ``{name: value}``."""
+    return {n: float(assumptions.at[n, "likely"]) for n in INPUTS}
+
+
+def with_likely(assumptions: pd.DataFrame, values: Mapping[str, float]) -> pd.DataFrame:
+    """The assumptions with new likely values (from the sliders).
+
+    The low–high range is kept and stretched when a likely value leaves it, so that
+    ``low ≤ likely ≤ high`` always holds.
+    """
+    frame = assumptions.copy()
+    for name, value in values.items():
+        frame.at[name, "likely"] = float(value)
+        frame.at[name, "low"] = min(frame.at[name, "low"], float(value))
+        frame.at[name, "high"] = max(frame.at[name, "high"], float(value))
+    return frame
+
+
+# --- uncertainty ---------------------------------------------------------------------------
+
+def draw_inputs(assumptions: pd.DataFrame, n: int = 20000, seed: int = 0) -> dict[str, np.ndarray]:
+    """``n`` random draws of every input, each from its triangular (low, likely, high).
+
+    An input with ``low == high`` is that fixed value. Draws are taken input by input in
+    the model's order from ``numpy.random.default_rng(seed)``: same seed, same draws.
+    """
+    if int(n) != n or n < 1:
+        raise DataError(t("losses.bad_draws", n=n))
+    n = int(n)
+    check_inputs(assumptions["low"].to_dict())
+    check_inputs(assumptions["high"].to_dict())
+    if assumptions.at["retention_rate", "high"] >= 1 + assumptions.at["discount_rate", "low"]:
+        raise DataError(t("losses.retention_too_high", name="retention_rate",
+                          value=assumptions.at["retention_rate", "high"]))
+    rng = np.random.default_rng(seed)
+    draws = {}
+    for name in INPUTS:
+        low, likely, high = (float(assumptions.at[name, c]) for c in ("low", "likely", "high"))
+        if not low <= likely <= high:
+            raise DataError(t("losses.low_above_likely" if low > likely else "losses.likely_above_high",
+                              name=name, low=low, likely=likely, high=high))
+        draws[name] = np.full(n, likely) if low == high else rng.triangular(low, likely, high, n)
+    return draws
+
+
+def simulate(assumptions: pd.DataFrame, n: int = 20000, seed: int = 0) -> pd.DataFrame:
+    """The yearly loss for ``n`` random draws of the inputs (Monte Carlo).
+
+    Each input is drawn from a triangular distribution (low, likely, high), or fixed when
+    ``low == high`` (:func:`draw_inputs`), and the loss is :func:`loss_components` on the
+    arrays of draws, all at once.
+
+    Returns
+    -------
+    DataFrame
+        One row per draw; columns ``churn, word_of_mouth, lost_sales, replacement,
+        rework, total`` (money per year).
+    """
+    parts = loss_components(draw_inputs(assumptions, n, seed))
+    return pd.DataFrame({c: parts[c] for c in (*COMPONENTS, "total")})
+
+
+def band(totals, low: float = 0.10, high: float = 0.90) -> pd.Series:
+    """The ``low`` and ``high`` quantiles (P10, P90: an 80 % band), the median and the mean."""
+    values = np.asarray(totals, dtype=float)
+    p_low, median, p_high = np.quantile(values, [low, 0.5, high])
+    return pd.Series({"p10": p_low, "median": median, "p90": p_high, "mean": values.mean()})
+
+
+def distribution(totals, bins: int = 40, upper: float = 0.995) -> pd.DataFrame:
+    """The simulated totals counted in ``bins`` equal bins from the smallest total to the
+    ``upper`` quantile (the far tail is left out of the picture, not of the shares):
+    ``start``, ``end``, ``share`` (of all draws)."""
+    values = np.asarray(totals, dtype=float)
+    top = float(np.quantile(values, upper))
+    low = float(values.min())
+    counts, edges = np.histogram(values, bins=bins, range=(low, top if top > low else low + 1.0))
+    return pd.DataFrame({"start": edges[:-1], "end": edges[1:], "share": counts / values.size})
+
+
+def tornado(assumptions: pd.DataFrame) -> pd.DataFrame:
+    """One-at-a-time sensitivity: the total with each input at its low then its high
+    value, every other input at its likely value.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by input name, columns ``at_low``, ``at_high`` (money per year) and
+        ``swing = |at_high − at_low|``, largest swing first; inputs with ``low == high``
+        are left out. ``attrs["base"]`` holds the total at the likely values.
+    """
+    likely = likely_values(assumptions)
+    check_inputs(assumptions["low"].to_dict())
+    check_inputs(assumptions["high"].to_dict())
+    varying = [n for n in INPUTS if assumptions.at[n, "low"] != assumptions.at[n, "high"]]
+    size = 2 * len(varying) + 1
+    arrays = {n: np.full(size, likely[n]) for n in INPUTS}
+    for i, name in enumerate(varying):
+        arrays[name][2 * i] = assumptions.at[name, "low"]
+        arrays[name][2 * i + 1] = assumptions.at[name, "high"]
+    check_inputs(arrays)
+    total = loss_components(arrays)["total"]
+    result = pd.DataFrame({"at_low": total[0:-1:2], "at_high": total[1:-1:2]},
+                          index=pd.Index(varying, name="name"))
+    result["swing"] = (result["at_high"] - result["at_low"]).abs()
+    result = result.sort_values("swing", ascending=False, kind="stable")
+    result.attrs["base"] = float(total[-1])
+    return result
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+def improvement_plan(inputs: Mapping[str, float], target_bad_call_rate: float,
+                     plan_cost: float) -> pd.Series:
+    """The yearly return of bringing the bad-call rate from today's to a target.
+
+    ``saving = total(today) − total(bad_call_rate = target)`` (money per year, from
+    :func:`annual_loss`); ``net_gain = saving − plan_cost``;
+    ``roi = net_gain / plan_cost``; ``payback_months = 12 · plan_cost / saving``
+    (infinite when nothing is saved). ``plan_cost`` is the plan's yearly cost (training,
+    staff, tools), > 0.
+    """
+    if not 0 <= target_bad_call_rate <= 1:
+        raise DataError(t("losses.not_a_share", name="target_bad_call_rate", value=target_bad_call_rate))
+    if not plan_cost > 0:
+        raise DataError(t("losses.not_positive", name="plan_cost", value=plan_cost))
+    today = annual_loss(inputs)["total"]
+    target = annual_loss({**inputs, "bad_call_rate": target_bad_call_rate})["total"]
+    saving = today - target
+    return pd.Series({
+        "loss_today": today, "loss_target": target, "saving": saving, "plan_cost": float(plan_cost),
+        "net_gain": saving - plan_cost, "roi": (saving - plan_cost) / plan_cost,
+        "payback_months": 12 * plan_cost / saving if saving > 0 else float("inf"),
+    })
+
+
+def audit_value(totals_today, totals_target, plan_cost: float, audit_cost: float) -> pd.Series:
+    """Is an audit worth its cost? Its cost next to the loss it would confirm or rule out.
+
+    The audit matters because it can change one decision: whether to pay for the
+    improvement plan. Over the simulated draws, ``saving = today − target`` (money per
+    year). Without the audit one decides on the average:
+    ``value_without = max(mean(saving) − plan_cost, 0)``; knowing the true loss one would
+    act only where it pays: ``value_with = mean(max(saving − plan_cost, 0))``.
+    ``information_value = value_with − value_without`` is the expected value of perfect
+    information (Raiffa & Schlaifer 1961): no audit is worth more, so an audit whose cost
+    is above it is not worth it. Seed 000 ("Le client mal aimé") asks the same question:
+    measuring the losses costs money, to be weighed against the losses.
+
+    Returns
+    -------
+    Series
+        ``expected_loss`` (mean of today's totals), ``p10``, ``p90``, ``audit_cost``,
+        ``cost_share`` (audit cost / expected loss), ``days_of_loss`` (days of expected
+        loss the audit costs), ``information_value`` and ``worth_it`` (1.0 or 0.0).
+    """
+    today = np.asarray(totals_today, dtype=float)
+    saving = today - np.asarray(totals_target, dtype=float)
+    if not audit_cost >= 0:
+        raise DataError(t("losses.negative", name="audit_cost", value=audit_cost))
+    value_without = max(saving.mean() - plan_cost, 0.0)
+    value_with = np.maximum(saving - plan_cost, 0.0).mean()
+    info = float(value_with - value_without)
+    spread = band(today)
+    expected = float(today.mean())
+    return pd.Series({
+        "expected_loss": expected, "p10": spread["p10"], "p90": spread["p90"],
+        "audit_cost": float(audit_cost),
+        "cost_share": audit_cost / expected if expected > 0 else float("inf"),
+        "days_of_loss": 365 * audit_cost / expected if expected > 0 else float("inf"),
+        "information_value": info, "worth_it": float(audit_cost < info),
+    })
+
+
+def cost_of_non_quality(failure_costs: float, opex: float) -> pd.Series:
+    """The share of operating expenses spent on failures, and where it falls.
+
+    ``share = failure_costs / opex``; ``band`` is ``"efficient"`` below 10 %,
+    ``"neglectful"`` from 40 %, ``"between"`` otherwise (seed 003, "Le client et la
+    baignoire": an efficient firm spends under 10 % of its operating expenses repairing
+    what bad service caused, a neglectful one up to 40 %). Failure costs are money per
+    year: repeat calls, complaint handling, compensation, returns.
+    """
+    if not opex > 0:
+        raise DataError(t("losses.not_positive", name="opex", value=opex))
+    if not failure_costs >= 0:
+        raise DataError(t("losses.negative", name="failure_costs", value=failure_costs))
+    share = failure_costs / opex
+    where = "efficient" if share < EFFICIENT_SHARE else "neglectful" if share >= NEGLECTFUL_SHARE else "between"
+    return pd.Series({"failure_costs": float(failure_costs), "opex": float(opex), "share": share,
+                      "band": where}, dtype=object)
+
+
+def acquisition_vs_retention(defectors: float, acquisition_cost: float,
+                             ratio: float = ACQUISITION_TO_RETENTION) -> pd.Series:
+    """What replacing the lost customers costs next to what keeping them would have.
+
+    ``replacing = defectors · acquisition_cost``; ``keeping = replacing / ratio``, with
+    ``ratio ≈ 5`` (seed 003: winning a new customer costs about five times keeping one);
+    ``extra = replacing − keeping`` (money per year).
+    """
+    replacing = defectors * acquisition_cost
+    keeping = replacing / ratio
+    return pd.Series({"defectors": float(defectors), "replacing": float(replacing),
+                      "keeping": float(keeping), "extra": float(replacing - keeping)})
+
+
+def dashboard(assumptions: pd.DataFrame, *, target_bad_call_rate: float, plan_cost: float,
+              audit_cost: float, opex: float, other_failure_costs: float,
+              n: int = 20000, seed: int = 0) -> dict:
+    """Everything the manager's dashboard shows, recomputed in one call.
+
+    The inputs are drawn once (:func:`draw_inputs`); the same draws give today's and the
+    target's simulated totals. Failure costs for the cost of non-quality are the likely
+    ``rework`` plus ``other_failure_costs`` (complaints, compensation, returns).
+
+    Returns
+    -------
+    dict
+        ``loss`` (Series, likely values), ``parts`` (badly_served, defectors, clv),
+        ``simulation`` (DataFrame), ``band``, ``distribution``, ``tornado``, ``plan``,
+        ``audit``, ``non_quality``, ``acquisition``.
+    """
+    inputs = likely_values(assumptions)
+    loss = annual_loss(inputs)
+    parts = loss_components(inputs)
+    draws = draw_inputs(assumptions, n, seed)
+    today = loss_components(draws)
+    target = loss_components({**draws, "bad_call_rate": np.full(int(n), float(target_bad_call_rate))})
+    simulation = pd.DataFrame({c: today[c] for c in (*COMPONENTS, "total")})
+    return {
+        "loss": loss,
+        "parts": pd.Series({k: float(parts[k]) for k in ("badly_served", "defectors", "clv")}),
+        "simulation": simulation,
+        "band": band(today["total"]),
+        "distribution": distribution(today["total"]),
+        "tornado": tornado(assumptions),
+        "plan": improvement_plan(inputs, target_bad_call_rate, plan_cost),
+        "audit": audit_value(today["total"], target["total"], plan_cost, audit_cost),
+        "non_quality": cost_of_non_quality(loss["rework"] + other_failure_costs, opex),
+        "acquisition": acquisition_vs_retention(parts["defectors"], inputs["acquisition_cost"]),
+    }
+
+
+def results_table(result: dict) -> pd.DataFrame:
+    """The dashboard's headline figures as a two-column table (``item``, ``value``),
+    for the Excel download."""
+    rows = [(f"loss.{k}", v) for k, v in result["loss"].items()]
+    rows += [(f"band.{k}", v) for k, v in result["band"].items()]
+    rows += [(f"plan.{k}", v) for k, v in result["plan"].items()]
+    rows += [(f"audit.{k}", v) for k, v in result["audit"].items()]
+    rows += [(f"non_quality.{k}", v) for k, v in result["non_quality"].items()]
+    rows += [(f"acquisition.{k}", v) for k, v in result["acquisition"].items()]
+    return pd.DataFrame(rows, columns=["item", "value"])
