@@ -246,6 +246,8 @@ def criterion_marks(calls: pd.DataFrame, grid: pd.DataFrame) -> np.ndarray:
         raise DataError(t("io.missing_column", expected=", ".join(grid["criterion"])),
                         file=calls.attrs.get("source"), row=1, column=missing[0])
     values = calls[list(grid["criterion"])].to_numpy(dtype=np.float64)
+    if not values.flags.writeable:  # a read-only view of the frame (copy-on-write)
+        values = values.copy()
     best = grid["best"].to_numpy(np.float64)
     worst = grid["worst"].to_numpy(np.float64)
     values -= worst
@@ -259,7 +261,9 @@ def _weighted_mean(marks: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, 
     total = applicable.astype(np.float64) @ weights
     earned = np.where(applicable, marks, 0.0) @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
-        return 100.0 * earned / total, total
+        share = earned / total
+    np.clip(share, 0.0, 1.0, out=share)  # rounding can give 1.0000000000000002
+    return 100.0 * share, total
 
 
 def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float = GOOD_THRESHOLD) -> pd.DataFrame:
@@ -470,7 +474,7 @@ def weekly_trend(scored: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame
     if scored.empty:
         return pd.DataFrame(columns=["week", "n", "good_rate", "low", "high", "mean_score"])
     dates = pd.to_datetime(scored["date"])
-    week = (dates - pd.to_timedelta(dates.dt.weekday, unit="D")).dt.normalize()
+    week = (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()
     frame = summary_by(scored.assign(week=week.to_numpy()), "week", confidence)
     return frame
 
