@@ -1,0 +1,30 @@
+"""Notebook 06 in Voilà: renders offline, and the sliders redraw the figures."""
+from conftest import open_notebook, screenshot
+
+
+def test_06_renders_and_the_sliders_answer(page, voila):
+    """06: no error, no outside request; moving the window slider and the churn slider changes the text"""
+    open_notebook(page, voila, "06_customers_are_never_acquired", lang="en")
+    cliff = page.locator(".cxkit-cliff-result")
+    cliff.wait_for()
+    before = cliff.inner_text()
+    assert "After 10 years" in before and "426 satisfied customers" in before
+    page.locator(".cxkit-cliff-every .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "t => document.querySelector('.cxkit-cliff-result').innerText !== t", arg=before)
+    assert "426 satisfied customers" in cliff.inner_text() and cliff.inner_text() != before
+
+    gain = page.locator(".cxkit-gain-result")
+    assert "from 20% to 15%" in gain.inner_text()
+    page.locator(".cxkit-gain-churn .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.cxkit-gain-result').innerText.includes('from 21% to 16%')")
+    screenshot(page, "06_customers_are_never_acquired_en")
+
+
+def test_06_in_french(page, voila):
+    """06: the French page shows French labels and French number formats"""
+    open_notebook(page, voila, "06_customers_are_never_acquired", lang="fr")
+    text = page.locator(".cxkit-clv-result").inner_text()
+    assert "Un client vaut" in text and "857\u00a0€" in text
