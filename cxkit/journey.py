@@ -6,7 +6,7 @@ it from the customer's side: minutes on the line, minutes without service, what 
 cost in money (a premium-rate number charges every minute) and in time, and whether the
 problem was solved before the line's cut-off forced the caller to start again.
 
-The story comes from the seed article 002 ("Faut-il abolir la double peine du client ?",
+The story comes from the seed article 002 ("Faut-il abolir la double peine…", August
 2007): the caller pays to wait, is identified twice, transferred, and around 20 minutes
 the line drops and everything starts again.
 """
