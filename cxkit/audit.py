@@ -256,14 +256,19 @@ def criterion_marks(calls: pd.DataFrame, grid: pd.DataFrame) -> np.ndarray:
     return values
 
 
-def _weighted_mean(marks: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _weighted_means(marks: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``100 · Σ w·s / Σ w`` over applicable marks, for each column of ``weights``
+    (criteria × groups: one column per score wanted, e.g. the total and each section).
+    Two matrix products; returns (scores, total applicable weight), both calls × groups."""
     applicable = ~np.isnan(marks)
-    total = applicable.astype(np.float64) @ weights
-    earned = np.where(applicable, marks, 0.0) @ weights
+    # einsum without BLAS: on a tall, thin matrix it beats a threaded matmul by far
+    total = np.einsum("ij,jk->ik", applicable, weights)
+    earned = np.einsum("ij,jk->ik", np.where(applicable, marks, 0.0), weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = earned / total
     np.clip(share, 0.0, 1.0, out=share)  # rounding can give 1.0000000000000002
-    return 100.0 * share, total
+    share *= 100.0
+    return share, total
 
 
 def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float = GOOD_THRESHOLD) -> pd.DataFrame:
@@ -290,7 +295,12 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     """
     marks = criterion_marks(calls, grid)
     weights = grid["weight"].to_numpy(np.float64)
-    score, total = _weighted_mean(marks, weights)
+    names = sections(grid)
+    section_of = grid["section"].to_numpy()
+    # column 0: the whole grid; then one column per section (its criteria's weights)
+    matrix = np.column_stack([weights] + [np.where(section_of == s, weights, 0.0) for s in names])
+    scores, totals = _weighted_means(marks, matrix)
+    score, total = scores[:, 0], totals[:, 0]
     empty = total == 0
     if empty.any():
         pos = int(np.argmax(empty))
@@ -301,10 +311,8 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     out = {c: calls[c].to_numpy() for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
     out.update(score=score, critical_failed=failed, good=(score >= good_threshold) & ~failed,
                applicable=(~np.isnan(marks)).sum(axis=1))
-    sections = grid["section"].to_numpy()
-    for section in dict.fromkeys(grid["section"]):  # a few sections, in grid order
-        cols = sections == section
-        out[section] = _weighted_mean(marks[:, cols], weights[cols])[0]
+    for i, section in enumerate(names):
+        out[section] = scores[:, i + 1]
     index = pd.Index(calls["call_id"].to_numpy() if "call_id" in calls else calls.index, name="call_id")
     return pd.DataFrame(out, index=index)
 

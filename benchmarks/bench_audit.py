@@ -1,0 +1,57 @@
+"""Scoring a large QA data set: 1,000,000 calls × 12 criteria, time and peak memory.
+
+The table is built once outside the timing (as a contact centre's year of evaluations
+read from its files); ``cxkit.audit.score_calls`` then works on the whole matrix at once.
+"""
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+from run import timed
+
+N_CALLS = 1_000_000
+N_CRITERIA = 12
+
+
+def _grid_and_calls():
+    kinds = ["yes_no", "scale", "number"] * (N_CRITERIA // 3)
+    grid = pd.DataFrame({
+        "criterion": [f"c{i:02d}" for i in range(N_CRITERIA)],
+        "section": [f"s{i % 6}" for i in range(N_CRITERIA)],
+        "label_fr": "x", "label_en": "x", "kind": kinds,
+        "weight": np.linspace(0.5, 3, N_CRITERIA), "critical": [i % 5 == 0 for i in range(N_CRITERIA)],
+        "best": [{"yes_no": 1.0, "scale": 4.0, "number": 30.0}[k] for k in kinds],
+        "worst": [{"yes_no": 0.0, "scale": 0.0, "number": 180.0}[k] for k in kinds]})
+    rng = np.random.default_rng(0)
+    values = np.empty((N_CALLS, N_CRITERIA))
+    for j, kind in enumerate(kinds):
+        values[:, j] = {"yes_no": lambda: rng.integers(0, 2, N_CALLS),
+                        "scale": lambda: rng.integers(0, 5, N_CALLS),
+                        "number": lambda: rng.exponential(90, N_CALLS)}[kind]()
+    values[rng.random(values.shape) < 0.05] = np.nan  # 5 % not applicable
+    calls = pd.DataFrame(values, columns=grid["criterion"])
+    calls.insert(0, "call_id", np.arange(N_CALLS))
+    return grid, calls
+
+
+def bench_score_1m_calls_time():
+    from cxkit import audit
+
+    grid, calls = _grid_and_calls()
+    seconds = timed(lambda: audit.score_calls(calls, grid), repeat=3)
+    return {"name": "audit: score 1,000,000 calls × 12 criteria", "value": seconds, "unit": "s", "target": 2.0}
+
+
+def bench_score_1m_calls_peak_memory():
+    from cxkit import audit
+
+    grid, calls = _grid_and_calls()
+    tracemalloc.start()
+    audit.score_calls(calls, grid)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"name": "audit: peak memory while scoring 1M × 12", "value": peak / 2**20, "unit": "MB",
+            "target": 1024.0, "notes": "tracemalloc peak of the scoring alone (the input table is ~100 MB)"}
