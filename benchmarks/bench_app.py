@@ -1,0 +1,209 @@
+"""The app's speed budget in a real browser: first render of the home page and of the loss
+dashboard from a warm Voilà server, and the memory of one participant's kernel.
+
+One Voilà server is started the way the browser tests start it (``VoilaServer`` from
+``tests/browser/conftest.py``, imported, not copied), with an empty store of its own, and
+stopped when the benchmarks end. "Warm" means the server has already rendered the page
+once (the Python files and the notebook are in the OS cache); each measured render still
+starts a fresh kernel, as a participant opening the page does. Chromium is Debian's
+(``/usr/bin/chromium``), headless.
+
+Targets (issue 9): home < 3 s, ``05_estimating_the_losses`` < 5 s, < 150 MB per kernel.
+"""
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+#: What shows that a page has finished its first render (its last widgets are drawn).
+READY = {
+    "00_workshop": ".cxkit-map",
+    "03_scoring_the_phone_audit": ".cxkit-audit-form",
+    "05_estimating_the_losses": ".cxkit-total",
+}
+
+
+def _browser_conftest():
+    """``tests/browser/conftest.py`` as a module (imported by path: it is not a package)."""
+    name = "cxkit_browser_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "tests" / "browser" / "conftest.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+class _App:
+    """A Voilà server and a headless Chromium shared by the benchmarks of this module."""
+
+    _instances: dict[str, "_App"] = {}
+
+    @classmethod
+    def get(cls, preheat: int = 0) -> "_App":
+        """The shared app; ``preheat > 0`` starts another server with that many preheated
+        kernels per notebook (Voilà's ``preheat_kernel``, set through an extra config dir)."""
+        key = f"preheat{preheat}"
+        if key not in cls._instances:
+            cls._instances[key] = cls(preheat)
+            atexit.register(cls._instances[key].close)
+        return cls._instances[key]
+
+    def __init__(self, preheat: int = 0):
+        from playwright.sync_api import sync_playwright
+
+        conftest = _browser_conftest()
+        tmp = Path(tempfile.mkdtemp(prefix="cxkit-bench-app-"))
+        saved = os.environ.get("JUPYTER_CONFIG_PATH")
+        if preheat:
+            (tmp / "config").mkdir()
+            (tmp / "config" / "voila.json").write_text(json.dumps(
+                {"VoilaConfiguration": {"preheat_kernel": True, "default_pool_size": preheat}}))
+            os.environ["JUPYTER_CONFIG_PATH"] = str(tmp / "config")
+        try:
+            self.server = conftest.VoilaServer(tmp)
+        finally:
+            if preheat:
+                os.environ.pop("JUPYTER_CONFIG_PATH") if saved is None else os.environ.update(
+                    JUPYTER_CONFIG_PATH=saved)
+        if "browser" not in _BROWSER:
+            _BROWSER["playwright"] = sync_playwright().start()
+            _BROWSER["browser"] = _BROWSER["playwright"].chromium.launch(
+                executable_path=conftest.CHROMIUM, args=conftest.CHROMIUM_ARGS, headless=True)
+            atexit.register(_close_browser)
+        self.browser = _BROWSER["browser"]
+        self._warm: set[str] = set()
+
+    def render(self, slug: str, lang: str = "en"):
+        """Open ``slug`` in a new page; return (seconds until its widgets show, page)."""
+        context = self.browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        start = time.perf_counter()
+        page.goto(self.server.url(slug, lang), wait_until="commit")
+        page.wait_for_selector("#rendered_cells", state="visible")
+        page.wait_for_selector(READY.get(slug, ".widget-box"), state="visible")
+        return time.perf_counter() - start, page
+
+    def first_render(self, slug: str, repeat: int = 3) -> float:
+        """Best of ``repeat`` first renders of ``slug`` from a warm server (pages closed after)."""
+        if slug not in self._warm:
+            _, page = self.render(slug)
+            page.context.close()
+            self._warm.add(slug)
+        times = []
+        for _ in range(repeat):
+            seconds, page = self.render(slug)
+            times.append(seconds)
+            page.context.close()
+        return min(times)
+
+    def wait_for_pool(self, slug: str, size: int, timeout: float = 90.0) -> None:
+        """Wait until Voilà's log says the preheated pool of ``slug`` is full."""
+        line = f"Kernel pool of {slug}.ipynb is filled with {size} kernel"
+        deadline = time.time() + timeout
+        while time.time() < deadline and line not in Path(self.server.log.name).read_text():
+            time.sleep(0.5)
+
+    def close(self):
+        self.server.stop()
+
+
+_BROWSER: dict = {}
+
+
+def _close_browser():
+    """Close the shared Chromium (registered first, so atexit runs it after the servers stop)."""
+    _BROWSER.pop("browser").close()
+    _BROWSER.pop("playwright").stop()
+
+
+def kernel_memory(voila_pid: int) -> list[dict]:
+    """RSS and USS (MB) of every kernel process started by the Voilà process ``voila_pid``.
+
+    USS (memory no other process shares) is what one more participant really costs; RSS
+    also counts the shared libraries, so it is the pessimistic figure.
+    """
+    import psutil
+
+    out = []
+    for child in psutil.Process(voila_pid).children(recursive=True):
+        try:
+            cmd = " ".join(child.cmdline())
+            if "ipykernel" not in cmd and "kernel-" not in cmd:
+                continue
+            info = child.memory_full_info()
+            out.append({"pid": child.pid, "rss_mb": info.rss / 2**20, "uss_mb": info.uss / 2**20})
+        except psutil.NoSuchProcess:  # a kernel shut down meanwhile
+            continue
+    return out
+
+
+def _exists(slug: str) -> bool:
+    return (NOTEBOOKS / f"{slug}.ipynb").exists()
+
+
+def bench_app_home_first_render():
+    """Voilà: first render of the home page (00_workshop) from a warm server."""
+    seconds = _App.get().first_render("00_workshop")
+    return {"name": "app: home page first render (warm server)", "value": seconds, "unit": "s",
+            "target": 3.0, "notes": "best of 3, each page starts its own kernel"}
+
+
+def bench_app_home_first_render_preheated():
+    """Voilà with 2 preheated kernels per notebook (not the app's setting): home first render.
+
+    Preheated kernels run the notebook before the request arrives, so they do not see
+    ``?lang=``: the notes say which language the page was drawn in when English was asked.
+    """
+    app = _App.get(preheat=2)
+    app.wait_for_pool("00_workshop", 2)
+    seconds, page = app.render("00_workshop", lang="en")
+    marker = page.locator(".cxkit-lang")
+    drawn = marker.first.get_attribute("data-cxkit-lang") if marker.count() else "?"
+    page.context.close()
+    app._warm.add("00_workshop")
+    app.wait_for_pool("00_workshop", 2)
+    best = min(seconds, app.first_render("00_workshop", repeat=1))
+    return {"name": "app: home first render, 2 preheated kernels (not the app's setting)",
+            "value": best, "unit": "s", "target": 3.0,
+            "notes": f"?lang=en was drawn in '{drawn}': preheated kernels do not see the query string"}
+
+
+def bench_app_losses_first_render():
+    """Voilà: first render of the loss dashboard (05) from a warm server."""
+    slug = "05_estimating_the_losses"
+    if not _exists(slug):
+        return {"name": "app: loss dashboard first render (warm server)", "value": float("nan"),
+                "unit": "s", "target": 5.0, "notes": f"{slug}.ipynb is not in the tree yet"}
+    seconds = _App.get().first_render(slug)
+    return {"name": "app: loss dashboard first render (warm server)", "value": seconds, "unit": "s",
+            "target": 5.0, "notes": "best of 3, each page starts its own kernel"}
+
+
+def bench_app_memory_per_kernel():
+    """Memory of one participant's kernel: 3 pages of the heaviest notebook open at once."""
+    app = _App.get()
+    slug = next((s for s in ("03_scoring_the_phone_audit", "05_estimating_the_losses") if _exists(s)),
+                "00_workshop")
+    pages = [app.render(slug)[1] for _ in range(3)]
+    time.sleep(1.0)  # let the kernels settle after their last cell
+    kernels = kernel_memory(app.server.proc.pid)
+    for page in pages:
+        page.context.close()
+    if not kernels:
+        raise RuntimeError("no kernel process found under the Voilà server")
+    rss = max(k["rss_mb"] for k in kernels)
+    uss = statistics.mean(k["uss_mb"] for k in kernels)
+    return {"name": "app: memory per participant kernel (max RSS)", "value": rss, "unit": "MB",
+            "target": 150.0,
+            "notes": f"{len(kernels)} kernels running {slug}; mean USS {uss:.0f} MB (not shared)"}
