@@ -225,6 +225,16 @@ def validate_record(record: dict, grid: pd.DataFrame) -> pd.DataFrame:
     return calls
 
 
+def records_for_store(calls: pd.DataFrame, grid: pd.DataFrame) -> list[dict]:
+    """Calls from :func:`load_calls` as plain records for ``Store().add_calls``: dates
+    in ISO, marks as numbers (yes = 1, no = 0), ``None`` where not applicable."""
+    columns = CALL_COLUMNS + ["ref_call", "comment"] + list(grid["criterion"])
+    frame = calls[[c for c in columns if c in calls]].copy()
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%Y-%m-%d")
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame.to_dict(orient="records")
+
+
 def primary_calls(calls: pd.DataFrame) -> pd.DataFrame:
     """The calls without the second scorings made for calibration (``ref_call`` set)."""
     if "ref_call" not in calls:
@@ -427,6 +437,17 @@ def sample_size(margin: float, p: float = 0.5, confidence: float = 0.95) -> int:
     z = _z(confidence)
     # round away float noise before ceil (1.96²·0.25/0.05² is 384.1…, not 384.0000001)
     return max(1, int(math.ceil(round(z * z * p * (1 - p) / (margin * margin), 9))))
+
+
+def wilson_curve(rate: float, n_values, confidence: float = 0.95) -> pd.DataFrame:
+    """The Wilson interval (:func:`wilson_interval`) of an observed ``rate`` for each number
+    of calls in ``n_values``: columns ``n``, ``rate``, ``low``, ``high``, ``width``.
+    The count of good calls is ``rate · n`` (not rounded, to draw a smooth curve)."""
+    rows = []
+    for n in n_values:
+        low, high = wilson_interval(rate * n, int(n), confidence)
+        rows.append({"n": int(n), "rate": rate, "low": low, "high": high, "width": high - low})
+    return pd.DataFrame(rows)
 
 
 def calls_to_be_sure(good: int, n: int, target: float = TARGET, confidence: float = 0.95) -> int | None:

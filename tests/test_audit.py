@@ -433,3 +433,17 @@ def test_scenarios_are_bilingual():
     assert sc["scenario"].tolist() == ["prospect", "breakdown", "cancellation", "complaint"]
     for col in ("caller_says_fr", "caller_says_en", "good_answer_fr", "good_answer_en"):
         assert sc[col].str.len().min() > 20
+
+
+def test_imported_file_goes_to_the_store_all_or_nothing(store, small_grid):
+    """records_for_store + Store.add_calls: a file is stored whole, and a clash stores none of it"""
+    calls = audit.load_calls(CAMPAIGNS / "good_semicolon_cp1252.csv", small_grid)
+    records = audit.records_for_store(calls, small_grid)
+    assert records[1]["date"] == "2026-09-08" and records[2]["greeting"] is None and records[1]["wait_seconds"] == 105.0
+    assert store.add_calls(records) == 4
+    back = audit.score_calls(audit.calls_from_records(store.calls(), small_grid), small_grid)
+    assert back["score"].tolist() == pytest.approx([100.0, 64.58333, 0.0, 41.66667], abs=1e-4)
+    other = audit.records_for_store(audit.load_calls(CAMPAIGNS / "good_bom.csv", small_grid), small_grid)
+    with pytest.raises(DataError):
+        store.add_calls(other + records[:1])  # A1 is already stored: B1 and B1-B are not kept
+    assert store.call_ids() == {"A1", "A2", "A3", "A4"}

@@ -1,0 +1,494 @@
+"""Panels of the phone audit (notebooks 02 and 03).
+
+Notebook 02: :func:`grid_panel` (weights and critical items, the call sheet to download),
+:func:`scenarios_panel`, :func:`sample_size_panel`.
+Notebook 03: :func:`session` returns an :class:`AuditSession` whose panels share one
+campaign: ``source_panel()`` (sample campaign, workshop store or imported file),
+``form_panel()`` (enter a mystery call live), ``results_panel()``,
+``calibration_panel()`` and ``export_panel()``. Entering a call while the source is the
+store redraws the results at once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io as _io
+import re
+import uuid
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import audit
+from ..errors import DataError
+from ..i18n import fmt_number, fmt_percent, get_language, t
+from ..io import csv_bytes, excel_bytes
+from .base import XLSX_MIME, ChartView, Download, Status, card, download_link, guarded, styled, uploaded_file
+
+CSV_MIME = "text/csv"
+_LABEL_WIDTH = "430px"
+
+
+def _charts():
+    from .. import charts
+
+    return charts.audit
+
+
+def _section(section: str) -> str:
+    from ..i18n import labels
+
+    key = f"audit.section.{section}"
+    return t(key) if key in labels() else section
+
+
+def _table(frame: pd.DataFrame, css: str) -> str:
+    head = "".join(f"<th style='text-align:left;padding:2px 8px'>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join("<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False))
+    return f"<table class='{css}'><tr>{head}</tr>{body}</table>"
+
+
+# --- notebook 02: the grid, the scenarios, how many calls ------------------------------
+
+def grid_summary(grid: pd.DataFrame) -> pd.DataFrame:
+    """Each section's share of the total weight and its critical items, for display."""
+    total = grid["weight"].sum()
+    rows = []
+    for section in audit.sections(grid):
+        part = grid[grid["section"] == section]
+        crit = part.loc[part["critical"], f"label_{get_language()}"]
+        rows.append({t("audit.sheet.section"): _section(section),
+                     t("audit.grid.criteria"): len(part),
+                     t("audit.grid.share"): fmt_percent(part["weight"].sum() / total),
+                     t("audit.sheet.critical"): "; ".join(crit) or "—"})
+    return pd.DataFrame(rows)
+
+
+def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
+    """One weight slider and one "critical" box per criterion; the summary by section and
+    the call sheet (CSV at once, Excel on request) follow every change."""
+    base = audit.load_grid() if grid is None else grid
+    lang = get_language()
+    sliders, boxes, rows = {}, {}, []
+    for g in base.itertuples(index=False):
+        sliders[g.criterion] = styled(widgets.FloatSlider(
+            value=g.weight, min=0.5, max=5, step=0.5, description=t("audit.sheet.weight"),
+            continuous_update=False, layout=widgets.Layout(width="260px")), f"cxkit-weight-{g.criterion}")
+        boxes[g.criterion] = styled(widgets.Checkbox(value=bool(g.critical), description=t("audit.sheet.critical"),
+                                                     indent=False, layout=widgets.Layout(width="110px")),
+                                    f"cxkit-critical-{g.criterion}")
+        label = widgets.HTML(f"<b>{html.escape(_section(g.section))}</b> · {html.escape(getattr(g, f'label_{lang}'))}"
+                             f" <i>({html.escape(t(f'audit.kind.{g.kind}'))})</i>",
+                             layout=widgets.Layout(width=_LABEL_WIDTH))
+        rows.append(widgets.HBox([label, sliders[g.criterion], boxes[g.criterion]]))
+    status = Status()
+
+    def edited() -> pd.DataFrame:
+        grid = base.copy()
+        grid["weight"] = [sliders[c].value for c in grid["criterion"]]
+        grid["critical"] = [boxes[c].value for c in grid["criterion"]]
+        return grid
+
+    summary = styled(widgets.HTML(_table(grid_summary(base), "cxkit-grid-summary")), "cxkit-audit-grid-summary")
+    sheet_csv = Download(lambda: csv_bytes(audit.call_sheet(edited())), t("audit.grid.sheet_file_csv"),
+                         t("ui.download_csv"), CSV_MIME)
+    excel_button = styled(widgets.Button(description=t("audit.grid.prepare_excel"), icon="file-excel-o"),
+                          "cxkit-audit-sheet-excel")
+    excel_link = widgets.HTML("")
+
+    @guarded(status)
+    def on_change(_change):
+        summary.value = _table(grid_summary(edited()), "cxkit-grid-summary")
+        sheet_csv.refresh()
+        excel_link.value = ""
+        status.clear()
+
+    @guarded(status)
+    def on_excel(_button):
+        grid = edited()
+        data = excel_bytes({t("audit.sheet.sheet_name"): audit.call_sheet(grid),
+                            t("audit.sheet.template_name"): audit.entry_template(grid),
+                            t("audit.sheet.scenarios_name"): audit.load_scenarios()})
+        excel_link.value = download_link(data, t("audit.grid.sheet_file_xlsx"), t("ui.download_excel"), XLSX_MIME)
+
+    for widget in [*sliders.values(), *boxes.values()]:
+        widget.observe(on_change, names="value")
+    excel_button.on_click(on_excel)
+    return widgets.VBox([card(t("audit.grid.title"), *rows), summary,
+                         card(t("audit.grid.sheet_title"), sheet_csv, widgets.HBox([excel_button, excel_link])),
+                         status])
+
+
+def scenarios_html(lang: str | None = None) -> str:
+    """The call scenarios as cards: what the mystery caller says, what a good answer holds."""
+    lang = lang or get_language()
+    parts = []
+    for s in audit.load_scenarios().itertuples(index=False):
+        parts.append(
+            "<div class='cxkit-scenario' style='border-left:4px solid #2a9d8f;padding:4px 10px;margin:6px 0'>"
+            f"<b>{html.escape(getattr(s, f'label_{lang}'))}</b> <code>{html.escape(s.scenario)}</code><br>"
+            f"<i>{html.escape(t('audit.scenario.says', lang))}</i> {html.escape(getattr(s, f'caller_says_{lang}'))}<br>"
+            f"<i>{html.escape(t('audit.scenario.good', lang))}</i> {html.escape(getattr(s, f'good_answer_{lang}'))}"
+            "</div>")
+    return "".join(parts)
+
+
+def scenarios_panel() -> widgets.HTML:
+    """The scenarios of the mystery calls, in the reader's language."""
+    return styled(widgets.HTML(scenarios_html()), "cxkit-audit-scenarios")
+
+
+def needed_html(margin: float, rate: float, micro: int = 10) -> str:
+    """The calls needed for ± ``margin`` at an expected ``rate``, and what ``micro`` calls can say."""
+    needed = audit.sample_size(margin, rate)
+    low, high = audit.wilson_interval(rate * micro, micro)
+    return (f"<p class='cxkit-audit-needed' style='font-size:1.2em'>"
+            f"{html.escape(t('audit.size.needed', n=fmt_number(needed), margin=fmt_percent(margin), rate=fmt_percent(rate)))}</p>"
+            f"<p class='cxkit-audit-micro'>{html.escape(t('audit.size.micro', n=micro, rate=fmt_percent(rate), low=fmt_percent(low), high=fmt_percent(high)))}</p>")
+
+
+def sample_size_panel() -> widgets.VBox:
+    """Margin and expected rate → calls needed; the interval a 10-call micro-diagnostic leaves."""
+    margin = styled(widgets.FloatSlider(value=0.10, min=0.02, max=0.25, step=0.01, readout_format=".0%",
+                                        description=t("audit.size.margin"), continuous_update=False,
+                                        style={"description_width": "180px"}, layout=widgets.Layout(width="480px")),
+                    "cxkit-audit-margin")
+    rate = styled(widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, readout_format=".0%",
+                                      description=t("audit.size.rate"), continuous_update=False,
+                                      style={"description_width": "180px"}, layout=widgets.Layout(width="480px")),
+                  "cxkit-audit-rate")
+    text = styled(widgets.HTML(needed_html(margin.value, rate.value)), "cxkit-audit-size-text")
+    curve = ChartView(_charts().interval_chart(audit.wilson_curve(rate.value, range(5, 401, 5))))
+    status = Status()
+
+    @guarded(status)
+    def on_change(_change):
+        text.value = needed_html(margin.value, rate.value)
+        curve.update(_charts().interval_chart(audit.wilson_curve(rate.value, range(5, 401, 5))))
+
+    margin.observe(on_change, names="value")
+    rate.observe(on_change, names="value")
+    return widgets.VBox([margin, rate, text, status, curve])
+
+
+# --- notebook 03: one campaign shared by several panels -------------------------------
+
+def _store():
+    from ..store import Store
+
+    return Store()
+
+
+class AuditSession:
+    """The campaign being read in notebook 03 and the panels that show it.
+
+    ``source`` is ``"sample"`` (the shipped campaign), ``"store"`` (the calls the
+    workshop entered) or ``"file"`` (the last file imported). Second scorings made for
+    calibration are left out of the indicators (they would count a call twice) and used
+    only for kappa.
+    """
+
+    def __init__(self, source: str = "sample", target: float = audit.TARGET):
+        self.grid = audit.load_grid()
+        self.scenarios = audit.load_scenarios()
+        self.source = source
+        self.target = target
+        self.file_calls: pd.DataFrame | None = None
+        self.file_name = ""
+        self._views: list = []
+        self._sample = audit.load_sample_campaign(self.grid)
+
+    # the data -------------------------------------------------------------------------
+    def calls(self) -> pd.DataFrame:
+        """Every call of the chosen source, second scorings included."""
+        if self.source == "store":
+            return audit.calls_from_records(_store().calls(), self.grid)
+        if self.source == "file" and self.file_calls is not None:
+            return self.file_calls
+        if self.source == "file":
+            return audit.calls_from_records(pd.DataFrame(), self.grid)
+        return self._sample
+
+    def refresh(self) -> None:
+        """Redraw every panel of this session from the chosen source."""
+        calls = self.calls()
+        primary = audit.primary_calls(calls)
+        scored = audit.score_calls(primary, self.grid) if len(primary) else None
+        for view in self._views:
+            view(calls, primary, scored)
+
+    # the source -----------------------------------------------------------------------
+    def source_panel(self) -> widgets.VBox:
+        """Choose the calls to read, and import a campaign file (analyse it, or add it to the store)."""
+        choice = styled(widgets.ToggleButtons(
+            options=[(t("audit.source.sample"), "sample"), (t("audit.source.store"), "store"),
+                     (t("audit.source.file"), "file")], value=self.source,
+            description=t("audit.source.choose"), style={"description_width": "120px"}), "cxkit-audit-source")
+        upload = styled(widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=t("ui.upload"),
+                                           layout=widgets.Layout(width="300px")), "cxkit-audit-upload")
+        analyse = styled(widgets.Button(description=t("audit.source.analyse")), "cxkit-audit-analyse")
+        to_store = styled(widgets.Button(description=t("audit.source.to_store")), "cxkit-audit-to-store")
+        status = styled(Status(), "cxkit-audit-source-status")
+        refresh = styled(widgets.Button(description=t("audit.source.refresh"), icon="refresh"), "cxkit-audit-refresh")
+
+        def read_upload() -> pd.DataFrame:
+            chosen = uploaded_file(upload)
+            if chosen is None:
+                raise DataError(t("audit.source.no_file"))
+            name, data = chosen
+            handle = _io.BytesIO(data)
+            handle.name = name
+            calls = audit.load_calls(handle, self.grid)
+            audit.score_calls(calls, self.grid)  # refuse a call with nothing applicable now
+            return calls
+
+        @guarded(status)
+        def on_choice(change):
+            self.source = change["new"]
+            status.clear()
+            if self.source == "file" and self.file_calls is None:
+                status.error(t("audit.source.no_file"))
+            self.refresh()
+
+        @guarded(status)
+        def on_analyse(_button):
+            calls = read_upload()
+            self.file_calls, self.file_name = calls, calls.attrs.get("source", "")
+            status.ok(t("ui.loaded", file=self.file_name, n=len(calls)))
+            if choice.value == "file":
+                self.refresh()
+            else:
+                choice.value = "file"
+
+        @guarded(status)
+        def on_store(_button):
+            calls = read_upload()
+            n = _store().add_calls(audit.records_for_store(calls, self.grid))
+            status.ok(t("audit.source.stored", n=n, file=calls.attrs.get("source", "")))
+            self.refresh()
+
+        @guarded(status)
+        def on_refresh(_button):
+            self.refresh()
+
+        choice.observe(on_choice, names="value")
+        analyse.on_click(on_analyse)
+        to_store.on_click(on_store)
+        refresh.on_click(on_refresh)
+        return widgets.VBox([widgets.HBox([choice, refresh]), widgets.HBox([upload, analyse, to_store]), status])
+
+    # the form -------------------------------------------------------------------------
+    def form_panel(self) -> widgets.VBox:
+        """Enter one mystery call; it is checked before it is written, the error shown next
+        to its field, and the results redraw if they read the store."""
+        lang = get_language()
+        wide = widgets.Layout(width="320px")
+        evaluator = styled(widgets.Text(description=t("audit.form.evaluator"), layout=wide,
+                                        style={"description_width": "110px"}), "cxkit-audit-evaluator")
+        scenario = styled(widgets.Dropdown(
+            options=[(getattr(s, f"label_{lang}"), s.scenario) for s in self.scenarios.itertuples(index=False)],
+            description=t("audit.form.scenario"), layout=widgets.Layout(width="420px"),
+            style={"description_width": "110px"}), "cxkit-audit-scenario")
+        day = styled(widgets.DatePicker(description=t("audit.form.date"), style={"description_width": "110px"}),
+                     "cxkit-audit-date")
+        comment = styled(widgets.Textarea(description=t("audit.form.comment"), layout=widgets.Layout(width="520px"),
+                                          style={"description_width": "110px"}), "cxkit-audit-comment")
+        na = t("audit.na")
+        inputs, errors, rows = {}, {}, []
+        for g in self.grid.itertuples(index=False):
+            if g.kind == "yes_no":
+                field = widgets.Dropdown(options=[(na, "NA"), (t("audit.yes"), "oui"), (t("audit.no"), "non")],
+                                         value="NA", layout=widgets.Layout(width="130px"))
+            elif g.kind == "scale":
+                field = widgets.Dropdown(options=[(na, "NA")] + [(str(i), str(i)) for i in range(5)],
+                                         value="NA", layout=widgets.Layout(width="130px"))
+            else:
+                field = widgets.Text(placeholder=na, layout=widgets.Layout(width="130px"))
+            inputs[g.criterion] = styled(field, "cxkit-field", f"cxkit-field-{g.criterion}")
+            errors[g.criterion] = styled(Status(), f"cxkit-field-error-{g.criterion}")
+            label = widgets.HTML(f"{html.escape(getattr(g, f'label_{lang}'))}"
+                                 + (" <b>*</b>" if g.critical else ""), layout=widgets.Layout(width=_LABEL_WIDTH))
+            rows.append(widgets.HBox([label, inputs[g.criterion], errors[g.criterion]]))
+        head_errors = {"evaluator": Status(), "scenario": Status(), "date": Status()}
+        submit = styled(widgets.Button(description=t("audit.form.submit"), button_style="primary", icon="check"),
+                        "cxkit-audit-submit")
+        status = styled(Status(), "cxkit-audit-form-status")
+        all_errors = {**errors, **head_errors}
+
+        @guarded(status)
+        def on_submit(_button):
+            for box in all_errors.values():
+                box.clear()
+            status.clear()
+            who = evaluator.value.strip()
+            if not who:
+                head_errors["evaluator"].error(t("io.required"))
+                return
+            record = {"call_id": f"{re.sub(r'[^A-Za-z0-9]+', '', who)[:8] or 'X'}-{uuid.uuid4().hex[:6].upper()}",
+                      "date": (day.value or dt.date.today()).isoformat(), "scenario": scenario.value,
+                      "evaluator": who, "ref_call": None, "comment": comment.value.strip() or None,
+                      **{c: (w.value.strip() or None) for c, w in inputs.items()}}
+            try:
+                audit.validate_record(record, self.grid)
+            except DataError as exc:
+                where = all_errors.get(exc.column)
+                (where or status).error(exc.problem if where else str(exc))
+                status.error(t("audit.form.not_saved")) if where else None
+                return
+            _store().add_call(record)
+            for c, w in inputs.items():
+                w.value = "NA" if isinstance(w, widgets.Dropdown) else ""
+            comment.value = ""
+            status.ok(t("audit.form.saved", call_id=record["call_id"]))
+            self.refresh()
+
+        submit.on_click(on_submit)
+        return card(t("audit.form.title"),
+                    widgets.HBox([evaluator, head_errors["evaluator"]]), scenario, day,
+                    widgets.HTML(f"<i>{html.escape(t('audit.form.hint'))}</i>"), *rows, comment,
+                    widgets.HBox([submit, status]))
+
+    # the results ----------------------------------------------------------------------
+    def results_panel(self) -> widgets.VBox:
+        """Indicators with 95 % intervals, the verdict, charts, weakest criteria, recommendations."""
+        target = styled(widgets.FloatSlider(value=self.target, min=0.5, max=0.95, step=0.05, readout_format=".0%",
+                                            description=t("audit.results.target"), continuous_update=False,
+                                            style={"description_width": "200px"}, layout=widgets.Layout(width="480px")),
+                        "cxkit-audit-target")
+        numbers = styled(widgets.HTML(), "cxkit-audit-indicators")
+        verdict = styled(widgets.HTML(), "cxkit-audit-verdict")
+        sections, scen, evals, trend, weak = (ChartView() for _ in range(5))
+        reco = styled(widgets.HTML(), "cxkit-audit-reco")
+        status = Status()
+
+        def draw(calls, primary, scored):
+            self.target = target.value
+            numbers.value = indicators_html(scored)
+            n = 0 if scored is None else len(scored)
+            good = 0 if scored is None else int(scored["good"].sum())
+            kind = audit.verdict(good, n, self.target)
+            verdict.value = (f"<div class='cxkit-verdict-{kind}' style='border:2px solid #264653;padding:6px 10px'>"
+                             f"{html.escape(audit.verdict_text(good, n, self.target))}</div>")
+            if scored is None:
+                for view in (sections, scen, evals, trend, weak):
+                    view.value = ""
+                reco.value = ""
+                return
+            c = _charts()
+            sections.update(c.section_chart(audit.section_scores(scored, self.grid)))
+            scen.update(c.group_chart(_with_scenario_labels(audit.summary_by(scored, "scenario"), self.scenarios),
+                                      by="scenario", target=self.target, title=t("audit.chart.by_scenario")))
+            evals.update(c.group_chart(audit.summary_by(scored, "evaluator"), by="evaluator", target=self.target,
+                                       title=t("audit.chart.by_evaluator")))
+            trend.update(c.trend_chart(audit.weekly_trend(scored), target=self.target))
+            weak.update(c.weakest_chart(audit.weakest_criteria(primary, self.grid)))
+            reco.value = recommendations_html(scored, self.grid)
+
+        @guarded(status)
+        def on_target(_change):
+            self.refresh()
+
+        target.observe(on_target, names="value")
+        self._views.append(guarded(status)(draw))
+        draw(self.calls(), *self._primary_scored())
+        return widgets.VBox([target, numbers, verdict, status, sections, scen, evals, trend, weak, reco])
+
+    def _primary_scored(self):
+        primary = audit.primary_calls(self.calls())
+        return primary, (audit.score_calls(primary, self.grid) if len(primary) else None)
+
+    def calibration_panel(self) -> widgets.VBox:
+        """Cohen's kappa per criterion on the double-scored calls, with its Landis & Koch reading."""
+        table = styled(widgets.HTML(), "cxkit-audit-kappa")
+
+        def draw(calls, primary, scored):
+            table.value = kappa_html(calls, self.grid)
+
+        self._views.append(draw)
+        draw(self.calls(), None, None)
+        return widgets.VBox([table])
+
+    def export_panel(self) -> widgets.VBox:
+        """The scored calls as an Excel workbook (built when the button is pressed)."""
+        button = styled(widgets.Button(description=t("audit.export.prepare"), icon="file-excel-o"),
+                        "cxkit-audit-export")
+        link = widgets.HTML("")
+        status = Status()
+
+        @guarded(status)
+        def on_click(_button):
+            calls = self.calls()
+            primary = audit.primary_calls(calls)
+            if primary.empty:
+                raise DataError(t("audit.verdict.none"))
+            scored = audit.score_calls(primary, self.grid)
+            kappa = audit.kappa_by_criterion(calls, self.grid)
+            data = excel_bytes({t("audit.export.sheet_scored"): scored.reset_index(),
+                                t("audit.export.sheet_calls"): calls.reset_index(drop=True),
+                                t("audit.export.sheet_kappa"): kappa})
+            link.value = download_link(data, t("audit.export.file"), t("ui.download_excel"), XLSX_MIME)
+
+        def draw(calls, primary, scored):
+            link.value = ""
+
+        button.on_click(on_click)
+        self._views.append(draw)
+        return widgets.VBox([widgets.HBox([button, link]), status])
+
+
+def session(source: str = "sample") -> AuditSession:
+    """The shared campaign of notebook 03 (default: the shipped sample campaign)."""
+    return AuditSession(source)
+
+
+def _with_scenario_labels(summary: pd.DataFrame, scenarios: pd.DataFrame) -> pd.DataFrame:
+    names = scenarios.set_index("scenario")[f"label_{get_language()}"]
+    return summary.assign(scenario=summary["scenario"].map(lambda s: names.get(s, s)))
+
+
+def indicators_html(scored: pd.DataFrame | None, confidence: float = 0.95) -> str:
+    """The headline figures: calls, good-call rate and mean score with their intervals."""
+    if scored is None or scored.empty:
+        return (f"<p>{html.escape(t('audit.results.calls'))} <b>n = <span class='cxkit-audit-n'>0</span></b></p>")
+    ind = audit.indicators(scored, confidence)
+    rows = [
+        (t("audit.results.calls"), f"n = <span class='cxkit-audit-n'>{ind['n']}</span>"),
+        (t("audit.results.good_rate"),
+         f"{fmt_percent(ind['good_rate'])} ({html.escape(t('audit.results.interval'))} "
+         f"{fmt_percent(ind['good_rate_low'])} – {fmt_percent(ind['good_rate_high'])})"),
+        (t("audit.results.mean_score"),
+         f"{fmt_number(ind['mean_score'], 1)} / 100" + (
+             f" ({html.escape(t('audit.results.interval'))} {fmt_number(ind['mean_score_low'], 1)} – "
+             f"{fmt_number(ind['mean_score_high'], 1)})" if ind["n"] > 1 else "")),
+        (t("audit.results.critical"), str(ind["critical_failed"])),
+    ]
+    body = "".join(f"<tr><td style='padding:2px 10px'>{html.escape(k)}</td><td><b>{v}</b></td></tr>" for k, v in rows)
+    return f"<table>{body}</table>"
+
+
+def recommendations_html(scored: pd.DataFrame, grid: pd.DataFrame) -> str:
+    """The weakest sections, the kind of change each calls for, and a first step."""
+    reco = audit.recommendations(scored, grid)
+    if reco.empty:
+        return f"<p>{html.escape(t('audit.reco.none'))}</p>"
+    items = "".join(
+        f"<li><b>{html.escape(_section(r.section))}</b> ({fmt_number(r.mean_score, 0)} / 100) → "
+        f"<i>{html.escape(t(f'audit.area.{r.area}'))}</i>: {html.escape(t(f'audit.reco.{r.section}'))}</li>"
+        for r in reco.itertuples(index=False))
+    return f"<h4>{html.escape(t('audit.reco.title'))}</h4><ul>{items}</ul>"
+
+
+def kappa_html(calls: pd.DataFrame, grid: pd.DataFrame) -> str:
+    """Kappa per criterion as a table, with its plain reading."""
+    table = audit.kappa_by_criterion(calls, grid)
+    if table.empty or table["n_pairs"].max() == 0:
+        return f"<p>{html.escape(t('audit.kappa.no_pairs'))}</p>"
+    shown = pd.DataFrame({
+        t("audit.sheet.criterion"): table["label"],
+        t("audit.kappa.pairs"): table["n_pairs"],
+        t("audit.kappa.agreement"): [fmt_percent(v) if v == v else "—" for v in table["agreement"]],
+        "κ": [fmt_number(v, 2) if v == v else "—" for v in table["kappa"]],
+        t("audit.kappa.reading"): [t(f"audit.kappa.{r}") for r in table["reading"]],
+    })
+    return _table(shown, "cxkit-kappa-table") + f"<p><i>{html.escape(t('audit.kappa.source'))}</i></p>"
