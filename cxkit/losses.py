@@ -327,7 +327,8 @@ def tornado(assumptions: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         Indexed by input name, columns ``at_low``, ``at_high`` (money per year) and
-        ``swing = |at_high − at_low|``, largest swing first; inputs with ``low == high``
+        ``swing = |at_high − at_low|``, largest swing first, and the inputs' ``label_fr``
+        and ``label_en`` when the assumptions have them; inputs with ``low == high``
         are left out. ``attrs["base"]`` holds the total at the likely values.
     """
     likely = likely_values(assumptions)
@@ -344,6 +345,9 @@ def tornado(assumptions: pd.DataFrame) -> pd.DataFrame:
     result = pd.DataFrame({"at_low": total[0:-1:2], "at_high": total[1:-1:2]},
                           index=pd.Index(varying, name="name"))
     result["swing"] = (result["at_high"] - result["at_low"]).abs()
+    for col in ("label_fr", "label_en"):
+        if col in assumptions.columns:
+            result[col] = assumptions.loc[varying, col].to_numpy()
     result = result.sort_values("swing", ascending=False, kind="stable")
     result.attrs["base"] = float(total[-1])
     return result

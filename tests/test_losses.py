@@ -289,6 +289,7 @@ def test_tornado_orders_by_swing_and_leaves_out_fixed_inputs():
     assert list(result["swing"]) == sorted(result["swing"], reverse=True)
     assert result.index[0] == "bad_call_rate"
     assert "customers" not in result.index
+    assert result.at["bad_call_rate", "label_en"] == "Share of calls badly handled"
     # the total is proportional to bad_call_rate: at 0.10 it is half the likely total (0.20)
     assert result.at["bad_call_rate", "at_low"] == pytest.approx(result.attrs["base"] / 2)
     assert result.at["bad_call_rate", "at_high"] == pytest.approx(result.attrs["base"] * 0.35 / 0.2)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..i18n import fmt_money, fmt_percent, t
+from ..i18n import fmt_money, fmt_percent, get_language, t
 from . import COLORS, PALETTE, decorate
 
 _COMPONENTS = ("churn", "word_of_mouth", "lost_sales", "replacement", "rework")
@@ -66,7 +66,11 @@ def tornado_chart(sensitivity: pd.DataFrame, *, labels: dict[str, str] | None = 
     at likely values to the total with that input at its low and at its high value.
 
     ``sensitivity`` comes from :func:`cxkit.losses.tornado` (``attrs["base"]`` is the
-    total at likely values); ``labels`` maps input names to what the reader sees."""
+    total at likely values); ``labels`` maps input names to what the reader sees
+    (default: its ``label_fr``/``label_en`` column in the current language)."""
+    column = f"label_{get_language()}"
+    if labels is None and column in sensitivity.columns:
+        labels = sensitivity[column].to_dict()
     labels = labels or {}
     base = float(sensitivity.attrs.get("base", 0.0))
     head = sensitivity.head(top)

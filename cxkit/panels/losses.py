@@ -5,6 +5,7 @@ price of replacing lost customers; an Excel download of it all."""
 from __future__ import annotations
 
 import html
+import json
 
 import ipywidgets as widgets
 
@@ -17,7 +18,7 @@ from .base import ChartView, Download, Status, card, guarded, styled, uploaded_f
 DEFAULTS = {"target_bad_call_rate": 0.08, "plan_cost": 250_000.0, "audit_cost": 15_000.0,
             "opex": 4_000_000.0, "other_failure_costs": 250_000.0}
 N_DRAWS = 20000
-_WIDE = {"description_width": "260px"}
+_WIDE = {"description_width": "320px"}
 
 
 def _fmt(name: str, value: float) -> str:
@@ -45,12 +46,13 @@ class LossDashboard:
         self.status = Status()
         self.assumptions = assumptions if assumptions is not None else losses.load_assumptions()
         self._quiet = False
+        self._specs: dict[int, str] = {}
         self.result = None
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self.units: dict[str, widgets.HTML] = {}
         for name in losses.INPUTS:
             slider = widgets.FloatSlider(min=0.0, max=1.0, continuous_update=False, style=_WIDE,
-                                         layout=widgets.Layout(width="560px"))
+                                         layout=widgets.Layout(width="680px"))
             self.sliders[name] = styled(slider, "cxkit-input", f"cxkit-input-{name}")
             self.units[name] = widgets.HTML()
             slider.observe(self._on_input, names="value")
@@ -186,13 +188,19 @@ class LossDashboard:
         self.acq_text.value = _acq_html(result["acquisition"])
         from ..charts import losses as charts  # altair only once a dashboard is drawn
 
-        labels = {n: _label(current, n) for n in losses.INPUTS}
-        self.breakdown.update(charts.breakdown_chart(result["loss"]))
-        self.histogram.update(charts.distribution_chart(
+        self._draw(self.breakdown, charts.breakdown_chart(result["loss"]))
+        self._draw(self.histogram, charts.distribution_chart(
             result["distribution"], likely=result["loss"]["total"], p10=result["band"]["p10"],
             p90=result["band"]["p90"]))
-        self.sensitivity.update(charts.tornado_chart(result["tornado"], labels=labels))
-        self.nonq_chart.update(charts.non_quality_chart(result["non_quality"]["share"]))
+        self._draw(self.sensitivity, charts.tornado_chart(result["tornado"]))
+        self._draw(self.nonq_chart, charts.non_quality_chart(result["non_quality"]["share"]))
+
+    def _draw(self, view: ChartView, chart) -> None:
+        """Redraw a chart only when its specification changed (drawing SVG is the slow part)."""
+        spec = json.dumps(chart.to_dict(), sort_keys=True)
+        if self._specs.get(id(view)) != spec:
+            view.update(chart)
+            self._specs[id(view)] = spec
 
     def excel(self) -> bytes:
         """The assumptions in use and the results, as an Excel workbook."""
