@@ -415,14 +415,19 @@ def simulation_check(calls_per_hour: float, aht_seconds: float, agents: int, pat
                      target_seconds: float = 20.0, *, n_calls: int = 200_000, seed: int = 0) -> pd.DataFrame:
     """Erlang A (Erlang C when ``patience_seconds`` is ``inf``) beside the seeded simulation.
 
-    One row per measure (``p_wait``, ``p_abandon``, ``mean_wait``, ``service_level``), columns
-    ``formula`` and ``simulation``: the two should agree within sampling error.
+    One row per measure (probability of waiting, share who hang up, average wait in seconds,
+    share of all callers answered within ``target_seconds``), labelled in the current
+    language; two columns, the formula and the simulation, rounded to 3 decimals. The two
+    should agree within sampling error.
     """
     formula = erlang_a(calls_per_hour, aht_seconds, agents, patience_seconds)
     formula["service_level"] = erlang_a_service_level(calls_per_hour, aht_seconds, agents,
                                                       patience_seconds, target_seconds)
     sim = simulate_queue(calls_per_hour, aht_seconds, agents, patience_seconds, n_calls=n_calls,
                          target_seconds=target_seconds, seed=seed)
-    measures = ["p_wait", "p_abandon", "mean_wait", "service_level"]
-    return pd.DataFrame({"formula": [formula[m] for m in measures],
-                         "simulation": [sim[m] for m in measures]}, index=measures).round(3)
+    measures = {"p_wait": t("queueing.p_wait"), "p_abandon": t("queueing.p_abandon"),
+                "mean_wait": t("queueing.mean_wait_s"),
+                "service_level": t("queueing.sl_all", target=f"{float(target_seconds):g}")}
+    return pd.DataFrame({t("queueing.formula"): [formula[m] for m in measures],
+                         t("queueing.simulation"): [sim[m] for m in measures]},
+                        index=list(measures.values())).round(3)

@@ -236,3 +236,12 @@ def test_detection_probability_by_hand():
     assert q.detection_probability(0.0, 30) == 0.0
     with pytest.raises(DataError):
         q.detection_probability(1.5, 10)
+
+
+def test_simulation_check_table():
+    """simulation_check: formula and simulation columns agree, rows labelled in the language"""
+    table = q.simulation_check(200, 300, 12, 120, n_calls=100_000, seed=3)
+    assert list(table.columns) == ["Formula (Erlang A)", "Simulation (seeded)"]
+    assert table.index[0] == "Probability of waiting"
+    assert table.iloc[0, 0] == pytest.approx(round(q.erlang_a(200, 300, 12, 120)["p_wait"], 3))
+    assert (table.iloc[[0, 1, 3], 0] - table.iloc[[0, 1, 3], 1]).abs().max() < 0.02
