@@ -223,9 +223,9 @@ def erlang_a(calls_per_hour: float, aht_seconds: float, agents: int, patience_se
     theta = 1.0 / patience
     p = _erlang_a_chain(lam, mu, n, theta)
     queue = np.maximum(np.arange(p.size) - n, 0)
-    p_wait = float(p[n:].sum())
+    p_wait = min(float(p[n:].sum()), 1.0)  # sums of many terms can pass 1 by a rounding error
     lq = float((queue * p).sum())
-    p_abandon = theta * lq / lam
+    p_abandon = min(theta * lq / lam, 1.0)
     served = 1.0 - p_abandon
     answered_wait = _answered_wait(p, n, lam, mu, theta)
     return {"p_wait": p_wait, "p_abandon": p_abandon, "mean_wait": lq / lam,
@@ -299,7 +299,7 @@ def erlang_a_service_level(calls_per_hour: float, aht_seconds: float, agents: in
     queue = p[n:]
     keep = int(np.nonzero(queue > 1e-15)[0].max()) + 1 if (queue > 1e-15).any() else 1
     u = _offered_answer_probability(n, mu, theta, keep, target)
-    return float(p[:n].sum() + (queue[:keep] * u).sum())
+    return min(float(p[:n].sum() + (queue[:keep] * u).sum()), 1.0)
 
 
 # --- a seeded simulation to check the formulas ---------------------------------------------

@@ -135,3 +135,16 @@ def test_call_cost_invariants(minutes, flags, cutoff, attempts, price):
     assert r["money_cost"] == pytest.approx(r["minutes"] * price)
     assert 0 <= r["useful_share"] <= 1
     assert r["resolved"] == (sum(minutes) <= cutoff)
+
+
+def test_journey_panel_redraws_on_change():
+    """journey_panel: a 30-minute cut-off lets today's 24-minute journey finish in the results"""
+    from cxkit.panels import journey as panel
+
+    layout = panel.journey_panel()
+    results = next(w for w in layout.children if "cxkit-journey-results" in w._dom_classes)
+    assert "60.0" in results.value  # 3 attempts × 20 min
+    prices = layout.children[1].children[1]
+    cutoff = prices.children[1].children[1]
+    cutoff.value = 30
+    assert "24.0" in results.value and "60.0" not in results.value

@@ -245,3 +245,11 @@ def test_simulation_check_table():
     assert table.index[0] == "Probability of waiting"
     assert table.iloc[0, 0] == pytest.approx(round(q.erlang_a(200, 300, 12, 120)["p_wait"], 3))
     assert (table.iloc[[0, 1, 3], 0] - table.iloc[[0, 1, 3], 1]).abs().max() < 0.02
+
+
+def test_staffing_figures_text():
+    """staffing_html: 10 Erlangs on 12 agents shows 61 % within 20 s and 14 agents needed for 80 %"""
+    from cxkit.panels.queueing import staffing_html
+
+    text = staffing_html(120, 300, 12, 20, 0.8)
+    assert "61%" in text and "14 agents" in text and "67.4 s" in text

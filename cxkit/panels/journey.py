@@ -42,7 +42,7 @@ def results_html(table: pd.DataFrame) -> str:
 
 def _sliders(steps: pd.DataFrame, name: str) -> list[widgets.FloatSlider]:
     labels = journey.clean_steps(steps)["label"]
-    return [styled(widgets.FloatSlider(value=float(m), min=0, max=30, step=0.5, description=label,
+    return [styled(widgets.FloatSlider(value=float(m), min=0, max=30, step=0.5, description=label, readout_format=".1f",
                                        continuous_update=False, style={"description_width": "190px"},
                                        layout=widgets.Layout(width="400px")), f"cxkit-journey-{name}-{i}")
             for i, (m, label) in enumerate(zip(steps["minutes"], labels))]
