@@ -1,0 +1,32 @@
+"""Notebook 02 in Voilà: the grid, scenarios and sample-size panels render and respond."""
+from conftest import open_notebook, screenshot
+
+
+def test_audit_design_renders_and_margin_changes_calls_needed(page, voila):
+    """02: the page renders offline; a wider margin lowers the number of calls needed"""
+    open_notebook(page, voila, "02_designing_the_phone_audit", lang="en")
+    needed = page.locator(".cxkit-audit-needed")
+    needed.wait_for()
+    assert "about 97 calls" in needed.inner_text()  # ± 10 points at 50 %: 1.96²·.25/.01 = 96.04
+    assert page.locator(".cxkit-scenario").count() == 4
+    handle = page.locator(".cxkit-audit-margin .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")  # margin 10 % → 11 %: 1.96²·.25/.0121 = 79.4 → 80
+    page.wait_for_function(
+        "document.querySelector('.cxkit-audit-needed').innerText.includes('about 80 calls')")
+    screenshot(page, "02_audit_design_en")
+
+
+def test_weight_slider_changes_the_section_shares(page, voila):
+    """02: raising the welcome weight changes the welcome share of the score shown under the grid"""
+    open_notebook(page, voila, "02_designing_the_phone_audit", lang="en")
+    summary = page.locator(".cxkit-audit-grid-summary")
+    summary.wait_for()
+    before = summary.inner_text()
+    assert "Welcome" in before
+    handle = page.locator(".cxkit-weight-greeting .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(
+        "(before) => document.querySelector('.cxkit-audit-grid-summary').innerText !== before", arg=before)
+    assert summary.inner_text() != before

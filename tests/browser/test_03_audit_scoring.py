@@ -1,0 +1,41 @@
+"""Notebook 03 in Voilà: a call entered in the form shows in the indicators without reload."""
+from conftest import open_notebook, screenshot
+
+
+def _n(page) -> str:
+    return page.locator(".cxkit-audit-indicators .cxkit-audit-n").inner_text()
+
+
+def test_sample_campaign_shows_its_verdict(page, voila):
+    """03: by default the sample campaign's 108 calls and a proven problem are shown"""
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+    assert _n(page) == "108"
+    assert "Problem proven" in page.locator(".cxkit-audit-verdict").inner_text()
+    assert page.locator(".cxkit-kappa-table").count() == 1
+    screenshot(page, "03_audit_scoring_sample_en")
+
+
+def test_form_call_updates_the_store_indicators(page, voila):
+    """03: with the store as source, saving a call in the form moves n from 0 to 1 at once"""
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+    page.get_by_role("button", name="Workshop calls", exact=True).click()
+    page.wait_for_function(
+        "document.querySelector('.cxkit-audit-indicators .cxkit-audit-n').innerText === '0'")
+    # a bad value first: the error shows next to its field and nothing is stored
+    page.locator(".cxkit-audit-evaluator input").fill("Ann")
+    page.locator(".cxkit-field-wait_seconds input").fill("-3")
+    page.locator(".cxkit-audit-submit").click()
+    page.wait_for_function(
+        "document.querySelector('.cxkit-field-error-wait_seconds').innerText.includes('below the minimum')")
+    assert _n(page) == "0"
+    page.locator(".cxkit-field-wait_seconds input").fill("45")
+    page.locator(".cxkit-field-greeting select").select_option(label="yes")
+    page.locator(".cxkit-field-line_kept select").select_option(label="yes")
+    page.locator(".cxkit-field-answered_or_callback select").select_option(label="yes")
+    page.locator(".cxkit-audit-submit").click()
+    page.wait_for_function(
+        "document.querySelector('.cxkit-audit-indicators .cxkit-audit-n').innerText === '1'")
+    assert "saved" in page.locator(".cxkit-audit-form-status").inner_text()
+    calls = voila.store().calls()
+    assert len(calls) == 1 and calls["evaluator"].iloc[0] == "Ann"
+    screenshot(page, "03_audit_scoring_form_en")
