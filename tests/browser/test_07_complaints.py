@@ -1,0 +1,35 @@
+"""Notebook 07 in Voilà: renders offline, the silence alarm answers its what-if, a log uploads."""
+from conftest import open_notebook, screenshot
+
+LOG = ("complaint_id;date;channel;category;severity;amount_eur;resolved;days_to_resolve;outcome\n"
+       "R1;02/01/2025;phone;billing;small;12,5;oui;1;satisfied_quickly\n"
+       "R2;03/01/2025;phone;billing;large;400;non;;unsatisfied\n"
+       "R3;04/01/2025;email;delivery;small;30;oui;5;satisfied\n")
+
+
+def test_07_renders_and_the_alarm_answers(page, voila):
+    """07: no error, no outside request; a falling what-if bad-call trend turns the alarm off"""
+    open_notebook(page, voila, "07_the_demanding_customer", lang="en")
+    alarm = page.locator(".cxkit-alarm")
+    alarm.wait_for()
+    assert alarm.inner_text().startswith("Warning: complaints fell by 53%")
+    page.locator(".cxkit-silence-whatif .noUi-handle").focus()
+    for _ in range(4):  # what-if −20 points: bad calls fall, so the drop is earned
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => document.querySelector('.cxkit-alarm').innerText.includes('looks earned')")
+    assert "5 causes out of 8" in page.locator(".cxkit-pareto-result").inner_text()
+    screenshot(page, "07_the_demanding_customer_en")
+
+
+def test_07_uploads_a_french_log(page, voila, tmp_path):
+    """07: uploading a French-style CSV log redraws the Pareto text and says how many rows came in"""
+    path = tmp_path / "registre.csv"
+    path.write_text(LOG, encoding="cp1252")
+    open_notebook(page, voila, "07_the_demanding_customer", lang="en")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".cxkit-complaints-upload").first.click()
+    chooser.value.set_files(str(path))
+    page.wait_for_function(
+        "() => document.querySelector('.cxkit-pareto-result').innerText.includes('out of 2 make up')")
+    assert "2 causes out of 2 make up 100%" in page.locator(".cxkit-pareto-result").inner_text()
+    assert "3 complaints loaded from registre.csv" in page.locator(".cxkit-ok").first.inner_text()
