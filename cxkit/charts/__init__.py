@@ -60,13 +60,16 @@ def enable() -> None:
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG document (drawn offline by vl-convert)."""
-    return vlc.vegalite_to_svg(chart.to_dict(), vl_version=_vl_version())
+    """The chart as an SVG document (drawn offline by vl-convert).
+
+    The spec is not validated again here (altair's validation costs ~40 ms a chart, which
+    a slider's redraw cannot afford); builders are validated by the tests and nbval."""
+    return vlc.vegalite_to_svg(chart.to_dict(validate=False), vl_version=_vl_version())
 
 
 def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
     """The chart as PNG bytes (for reports and Excel)."""
-    return vlc.vegalite_to_png(chart.to_dict(), vl_version=_vl_version(), scale=scale)
+    return vlc.vegalite_to_png(chart.to_dict(validate=False), vl_version=_vl_version(), scale=scale)
 
 
 def _vl_version() -> str:
