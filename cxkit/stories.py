@@ -149,6 +149,31 @@ def story_summary(stories: pd.DataFrame) -> pd.DataFrame:
     return summary.astype({"steps": int})
 
 
+def clock(seconds: float, lang: str | None = None) -> str:
+    """A duration as people say it: ``400`` → ``6 min 40 s``; ``35`` → ``35 s``; NaN → ``—``."""
+    if seconds is None or seconds != seconds:
+        return "—"
+    minutes, secs = divmod(int(round(seconds)), 60)
+    return f"{minutes}\u00a0min\u00a0{secs:02d}\u00a0s" if minutes else f"{secs}\u00a0s"
+
+
+def summary_table(summary: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """:func:`story_summary` for reading: stories and columns named in ``lang``, durations
+    as minutes and seconds, the share as a percentage."""
+    from .i18n import fmt_percent
+
+    rows = {
+        t("stories.col.steps", lang): summary["steps"].astype(int).to_numpy(),
+        t("stories.col.duration", lang): [clock(x) for x in summary["duration_s"]],
+        t("stories.col.exists", lang): [clock(x) for x in summary["exists_s"]],
+        t("stories.col.share", lang): [fmt_percent(x, 0, lang) for x in summary["exists_share"]],
+        t("stories.col.first", lang): [clock(x) if x == x else t("stories.never", lang)
+                                        for x in summary["first_exists_s"]],
+    }
+    index = pd.Index([t(f"stories.story.{s}", lang) for s in summary.index], name=t("stories.axis_story", lang))
+    return pd.DataFrame(rows, index=index)
+
+
 def assessment_record(answers: Mapping[str, float], questions: pd.DataFrame) -> dict:
     """Check one participant's answers and return the record to store (anonymous).
 

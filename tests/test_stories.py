@@ -166,3 +166,16 @@ def test_assessment_panel_saves_one_anonymous_row(store):
     assert len(rows) == 2 and rows["participant"].nunique() == 1
     assert not {"name", "email"} & set(rows.columns)
     assert "The room: 1 participant(s)" in box.children[-2].value
+
+
+def test_summary_table_reads_in_each_language():
+    """summary_table: durations in minutes and seconds, shares as percentages, labels translated"""
+    summary = stories.story_summary(stories.load_stories())
+    en = stories.summary_table(summary, "en")
+    # poor: 400 s = 6 min 40 s, never exists; average: 105/240 = 43.75% → 44%
+    assert en.loc["Poor call", "Length of the call"] == "6\u00a0min\u00a040\u00a0s"
+    assert en.loc["Poor call", "Wait before existing"] == "never"
+    assert en.loc["Average call", "Share of the call"] == "44%"
+    fr = stories.summary_table(summary, "fr")
+    assert fr.loc["Appel moyen", "Part de l'appel"] == "44\u00a0%"
+    assert fr.loc["Appel excellent", "Attente avant d'exister"] == "0\u00a0s"

@@ -14,12 +14,6 @@ from ..store import Store
 from .base import ChartView, Status, guarded, styled
 
 
-def _clock(seconds: float) -> str:
-    """``200`` → ``3 min 20 s``."""
-    minutes, secs = divmod(int(round(seconds)), 60)
-    return f"{minutes}\u00a0min\u00a0{secs:02d}\u00a0s" if minutes else f"{secs}\u00a0s"
-
-
 def step_card_html(steps: pd.DataFrame, index: int) -> str:
     """The card for one step of a replayed call: who answers, what they say, the clock,
     and whether the caller exists, with why."""
@@ -29,7 +23,7 @@ def step_card_html(steps: pd.DataFrame, index: int) -> str:
     badge = t("stories.exists_yes") if exists else t("stories.exists_no")
     parts = [
         f"<div class='cxkit-step-head' style='color:#555'>{html.escape(t('stories.step_of', step=index + 1, n=len(steps)))}"
-        f" · {html.escape(t('stories.elapsed', time=_clock(row['elapsed'])))}</div>",
+        f" · {html.escape(t('stories.elapsed', time=stories.clock(row['elapsed'])))}</div>",
         f"<div><b>{html.escape(t('stories.who_answers'))}&nbsp;:</b> {html.escape(t('stories.who.' + row['who']))}</div>"
         if get_language() == "fr" else
         f"<div><b>{html.escape(t('stories.who_answers'))}:</b> {html.escape(t('stories.who.' + row['who']))}</div>",
@@ -42,7 +36,7 @@ def step_card_html(steps: pd.DataFrame, index: int) -> str:
         total = float(steps["seconds"].sum())
         share = float(steps.loc[steps["exists"], "seconds"].sum() / total) if total else 0.0
         parts.append(f"<p class='cxkit-story-end' style='margin-top:8px'><i>"
-                     f"{html.escape(t('stories.end', time=_clock(total), share=fmt_percent(share)))}</i></p>")
+                     f"{html.escape(t('stories.end', time=stories.clock(total), share=fmt_percent(share)))}</i></p>")
     return "".join(parts)
 
 
