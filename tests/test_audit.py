@@ -447,3 +447,84 @@ def test_imported_file_goes_to_the_store_all_or_nothing(store, small_grid):
     with pytest.raises(DataError):
         store.add_calls(other + records[:1])  # A1 is already stored: B1 and B1-B are not kept
     assert store.call_ids() == {"A1", "A2", "A3", "A4"}
+
+
+# --- panels (ipywidgets, driven from Python) -------------------------------------------
+
+def _upload(panel, name, data):
+    upload = panel.children[1].children[0]
+    upload.value = ({"name": name, "type": "", "size": len(data), "content": memoryview(data),
+                     "last_modified": dt.datetime(2026, 1, 1)},)
+
+
+def _french_campaign(rows: int = 5) -> bytes:
+    """The first rows of the sample campaign as a French spreadsheet saves them."""
+    frame = pd.read_csv(audit.DATA / "sample_campaign.csv", dtype=str, keep_default_na=False).head(rows)
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%d/%m/%Y")
+    frame["evaluator"] = "Hélène"
+    frame.loc[0, "wait_seconds"] = "42,5"
+    return frame.to_csv(sep=";", index=False).encode("cp1252")
+
+
+def test_panel_imports_a_file_and_stores_it_all_or_nothing(tmp_path, monkeypatch):
+    """AuditSession: an imported French file is analysed (n = 5), stored whole once, refused the second time"""
+    import cxkit as cx
+
+    monkeypatch.setenv("CXKIT_DB", str(tmp_path / "w.sqlite"))
+    session = cx.panels.audit.session()
+    source, results = session.source_panel(), session.results_panel()
+    n = results.children[1]
+    assert "cxkit-audit-n'>108<" in n.value
+    _upload(source, "campagne.csv", _french_campaign())
+    source.children[1].children[1].click()  # analyse
+    assert "cxkit-audit-n'>5<" in n.value and "5 rows loaded" in source.children[2].value
+    source.children[1].children[2].click()  # add to the store
+    assert "5 calls added" in source.children[2].value
+    source.children[1].children[2].click()  # the same file again: refused, store unchanged
+    assert "already stored" in source.children[2].value
+    from cxkit.store import Store
+
+    assert len(Store().call_ids()) == 5
+
+
+def test_panel_form_shows_error_next_to_field_then_saves(tmp_path, monkeypatch):
+    """AuditSession.form_panel: text in a number field is shown beside it; a valid call updates n"""
+    import cxkit as cx
+
+    monkeypatch.setenv("CXKIT_DB", str(tmp_path / "w.sqlite"))
+    session = cx.panels.audit.session("store")
+    form, results = session.form_panel(), session.results_panel()
+    assert "cxkit-audit-n'>0<" in results.children[1].value
+
+    def find(css):
+        stack = [form]
+        while stack:
+            w = stack.pop()
+            if css in getattr(w, "_dom_classes", ()):
+                return w
+            stack.extend(getattr(w, "children", ()))
+        raise LookupError(css)
+
+    find("cxkit-audit-evaluator").value = "Ann"
+    find("cxkit-field-wait_seconds").value = "a minute"
+    find("cxkit-audit-submit").click()
+    assert "is not a number" in find("cxkit-field-error-wait_seconds").value
+    assert "cxkit-audit-n'>0<" in results.children[1].value
+    find("cxkit-field-wait_seconds").value = "40"
+    find("cxkit-field-line_kept").value = "oui"
+    find("cxkit-audit-submit").click()
+    assert find("cxkit-field-error-wait_seconds").value == ""
+    assert "cxkit-audit-n'>1<" in results.children[1].value
+    assert "saved" in find("cxkit-audit-form-status").value
+
+
+def test_charts_take_labels_from_the_language():
+    """charts.audit: the section chart's title and axis follow the language"""
+    from cxkit import charts, i18n
+
+    grid = audit.load_grid()
+    scored = audit.score_calls(audit.primary_calls(audit.load_sample_campaign(grid)), grid)
+    i18n.set_language("fr")
+    spec = charts.audit.section_chart(audit.section_scores(scored, grid)).to_dict()
+    assert spec["title"] == "Note par rubrique"
+    assert "Attente" in {row["label"] for row in spec["datasets"][next(iter(spec["datasets"]))]}

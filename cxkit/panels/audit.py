@@ -255,11 +255,11 @@ class AuditSession:
         def on_analyse(_button):
             calls = read_upload()
             self.file_calls, self.file_name = calls, calls.attrs.get("source", "")
-            status.ok(t("ui.loaded", file=self.file_name, n=len(calls)))
             if choice.value == "file":
                 self.refresh()
             else:
-                choice.value = "file"
+                choice.value = "file"  # redraws through on_choice
+            status.ok(t("ui.loaded", file=self.file_name, n=len(calls)))
 
         @guarded(status)
         def on_store(_button):
