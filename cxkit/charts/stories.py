@@ -74,7 +74,7 @@ def assessment_chart(data: pd.DataFrame, questions: pd.DataFrame, *, title: str 
     frame["size"] = frame["who"].map(big)
     order = [questions.loc[q, label_col] for q in questions.index]
     y = alt.Y("label:N", title=None, sort=order,
-              axis=alt.Axis(labelLimit=460, labelFontSize=11))
+              axis=alt.Axis(labelLimit=560, labelFontSize=11))
     base = alt.Chart(frame)
     rules = base.mark_rule(color="#cccccc").encode(
         y=y, x=alt.X("min(score):Q"), x2="max(score):Q")
