@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .i18n import t
+from .i18n import fmt_percent, t
 from .io import (check_unique, na_mask, parse_bool, parse_date, parse_number, read_table,
                  require_columns)
 
@@ -337,7 +337,6 @@ def silence_alarm(signals: pd.DataFrame, *, months: int = 3, fall: float = 0.25,
     b0, b1 = s["bad_call_rate"].head(months).mean(), s["bad_call_rate"].tail(months).mean()
     change = c1 / c0 - 1.0 if c0 > 0 else 0.0
     alarm = bool(change <= -fall and b1 >= b0 - tolerance)
-    from .i18n import fmt_percent
 
     values = dict(change=fmt_percent(abs(change)), before=fmt_percent(b0), after=fmt_percent(b1))
     if alarm:

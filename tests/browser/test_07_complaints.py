@@ -33,3 +33,12 @@ def test_07_uploads_a_french_log(page, voila, tmp_path):
         "() => document.querySelector('.cxkit-pareto-result').innerText.includes('out of 2 make up')")
     assert "2 causes out of 2 make up 100%" in page.locator(".cxkit-pareto-result").inner_text()
     assert "3 complaints loaded from registre.csv" in page.locator(".cxkit-ok").first.inner_text()
+
+
+def test_07_in_french(page, voila):
+    """07: the French page gives the alarm and the causes in French"""
+    open_notebook(page, voila, "07_the_demanding_customer", lang="fr")
+    assert page.locator(".cxkit-alarm").inner_text().startswith("Attention : les réclamations ont baissé de 53\u00a0%")
+    assert "facturation, temps d'attente" in page.locator(".cxkit-pareto-result").inner_text()
+    assert "L'alarme du silence" in page.locator("#rendered_cells").inner_text()
+    screenshot(page, "07_the_demanding_customer_fr")
