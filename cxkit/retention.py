@@ -1,6 +1,9 @@
 """Customer value over time: lifetime value, retention and the lock-in cliff."""
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 
 def clv(annual_margin: float, retention_rate: float, discount_rate: float) -> float:
     """Customer lifetime value of one existing customer, in money.
@@ -26,9 +29,6 @@ def clv(annual_margin: float, retention_rate: float, discount_rate: float) -> fl
 
 
 # --- lifetime, base value and the effect of a retention gain -----------------------------
-
-import numpy as np  # noqa: E402  (kept below clv so that clv's text is unchanged)
-import pandas as pd  # noqa: E402
 
 
 def expected_lifetime(retention_rate: float) -> float:
