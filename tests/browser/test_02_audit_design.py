@@ -30,3 +30,13 @@ def test_weight_slider_changes_the_section_shares(page, voila):
     page.wait_for_function(
         "(before) => document.querySelector('.cxkit-audit-grid-summary').innerText !== before", arg=before)
     assert summary.inner_text() != before
+
+
+def test_audit_design_in_french(page, voila):
+    """02: with ?lang=fr the panels speak French and numbers use the French percent sign"""
+    open_notebook(page, voila, "02_designing_the_phone_audit", lang="fr")
+    needed = page.locator(".cxkit-audit-needed")
+    needed.wait_for()
+    assert "il faut environ 97 appels" in needed.inner_text()
+    assert "10\u00a0%" in needed.inner_text()
+    assert "Le client mystère dit" in page.locator(".cxkit-audit-scenarios").inner_text()
