@@ -100,10 +100,14 @@ def customer_value(annual_margin, retention_rate, discount_rate):
     """
     if np.ndim(annual_margin) == np.ndim(retention_rate) == np.ndim(discount_rate) == 0:
         return clv(float(annual_margin), float(retention_rate), float(discount_rate))
-    return np.frompyfunc(clv, 3, 1)(annual_margin, retention_rate, discount_rate).astype(float)
+    try:  # a clv that accepts arrays answers at once
+        return np.asarray(clv(annual_margin, retention_rate, discount_rate), dtype=float)
+    except ValueError:  # its check is written for one number: call it element by element
+        return np.frompyfunc(clv, 3, 1)(annual_margin, retention_rate, discount_rate).astype(float)
 
 
-def loss_components(values: Mapping[str, float | np.ndarray]) -> dict[str, np.ndarray]:
+def loss_components(values: Mapping[str, float | np.ndarray], *,
+                    value: float | np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The yearly loss by component, for one set of inputs or for arrays of them.
 
     Formula (money per year; every input is described in ``data/README.md``)::
@@ -120,7 +124,9 @@ def loss_components(values: Mapping[str, float | np.ndarray]) -> dict[str, np.nd
         total         = churn + word_of_mouth + lost_sales + replacement + rework
 
     A market-damage model in the spirit of TARP/Goodman (TARP 1986; Goodman 2009). The
-    inputs are not checked here: call :func:`check_inputs` first.
+    inputs are not checked here: call :func:`check_inputs` first. ``value``, when given,
+    is the ``clv`` already computed for the same margins, retention and discount rates
+    (it saves recomputing it for a second scenario on the same draws).
 
     Returns
     -------
@@ -130,7 +136,8 @@ def loss_components(values: Mapping[str, float | np.ndarray]) -> dict[str, np.nd
         money per customer), each a float or an array shaped like the inputs.
     """
     v = values
-    value = customer_value(v["annual_margin"], v["retention_rate"], v["discount_rate"])
+    if value is None:
+        value = customer_value(v["annual_margin"], v["retention_rate"], v["discount_rate"])
     badly_served = v["customers"] * v["contact_rate"] * v["bad_call_rate"]
     defectors = badly_served * ((1 - v["complain_rate"]) * v["churn_if_silent"]
                                 + v["complain_rate"] * v["churn_if_complained"])
@@ -471,7 +478,8 @@ def dashboard(assumptions: pd.DataFrame, *, target_bad_call_rate: float, plan_co
     parts = loss_components(inputs)
     draws = draw_inputs(assumptions, n, seed)
     today = loss_components(draws)
-    target = loss_components({**draws, "bad_call_rate": np.full(int(n), float(target_bad_call_rate))})
+    target = loss_components({**draws, "bad_call_rate": np.full(int(n), float(target_bad_call_rate))},
+                             value=today["clv"])
     simulation = pd.DataFrame({c: today[c] for c in (*COMPONENTS, "total")})
     return {
         "loss": loss,

@@ -424,9 +424,18 @@ def test_panel_loads_the_companys_file_and_downloads_excel():
 
 
 def test_panel_headline_in_french():
-    """panels.losses: in French the headline writes money as 469 028 €"""
+    """panels.losses: in French money reads 469 028 € and "workshop estimate" is translated"""
     from cxkit.panels.losses import LossDashboard
 
     set_language("fr")
     board = LossDashboard()
     assert "469\u202f028\u00a0€" in board.total.value or "469\u00a0028\u00a0€" in board.total.value
+    assert "estimation d&#x27;atelier" in board.units["contact_rate"].value
+
+
+def test_precomputed_value_gives_the_same_losses():
+    """loss_components: passing the clv already computed changes nothing in the result"""
+    draws = losses.draw_inputs(losses.load_assumptions(), n=100, seed=2)
+    plain = losses.loss_components(draws)
+    reused = losses.loss_components(draws, value=plain["clv"])
+    assert np.array_equal(plain["total"], reused["total"])

@@ -34,6 +34,12 @@ def _slider_range(row) -> tuple[float, float]:
     return top, step
 
 
+def _source(text) -> str:
+    """A source as the reader sees it: "workshop estimate" in the reader's language."""
+    text = str(text).strip()
+    return t("losses.workshop_estimate") if text.lower() == "workshop estimate" else text
+
+
 def _label(assumptions, name: str) -> str:
     text = assumptions.at[name, f"label_{get_language()}"]
     return str(text) if text else name
@@ -52,9 +58,9 @@ class LossDashboard:
         self.units: dict[str, widgets.HTML] = {}
         for name in losses.INPUTS:
             slider = widgets.FloatSlider(min=0.0, max=1.0, continuous_update=False, style=_WIDE,
-                                         layout=widgets.Layout(width="680px"))
+                                         layout=widgets.Layout(width="680px", flex="0 0 auto"))
             self.sliders[name] = styled(slider, "cxkit-input", f"cxkit-input-{name}")
-            self.units[name] = widgets.HTML()
+            self.units[name] = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
             slider.observe(self._on_input, names="value")
         self.company = styled(widgets.ToggleButtons(
             options=[(t("losses.sample_company"), "sample"), (t("losses.own_file"), "own")],
@@ -71,7 +77,8 @@ class LossDashboard:
         self.nonq_chart = ChartView()
         self.target = styled(widgets.FloatSlider(value=DEFAULTS["target_bad_call_rate"], min=0, max=1,
                                                  step=0.005, readout_format=".1%", continuous_update=False,
-                                                 description=t("losses.plan.target"), style=_WIDE),
+                                                 description=t("losses.plan.target"), style=_WIDE,
+                                                 layout=widgets.Layout(width="680px")),
                              "cxkit-plan-target")
         self.plan_cost = self._money(DEFAULTS["plan_cost"], "losses.plan.cost", "cxkit-plan-cost")
         self.audit_cost = self._money(DEFAULTS["audit_cost"], "losses.audit.cost", "cxkit-audit-cost")
@@ -114,11 +121,12 @@ class LossDashboard:
                 slider.readout_format = ".1%" if name in losses.SHARES else (",.0f" if step >= 1 else ",.1f")
                 slider.value = float(row["likely"])
                 slider.description = _label(self.assumptions, name)
+                source = _source(row["source"])
                 slider.tooltip = t("losses.tooltip", low=_fmt(name, row["low"]), high=_fmt(name, row["high"]),
-                                   source=row["source"])
+                                   source=source)
                 unit = t(f"losses.unit.{row['unit']}") if f"losses.unit.{row['unit']}" in _unit_keys() else row["unit"]
-                self.units[name].value = (f"<span style='color:#666;font-size:90%' title='{html.escape(str(row['source']), quote=True)}'>"
-                                          f"{html.escape(str(unit))} · {html.escape(str(row['source']))}</span>")
+                self.units[name].value = (f"<span style='color:#666;font-size:90%' title='{html.escape(source, quote=True)}'>"
+                                          f"{html.escape(str(unit))} · {html.escape(source)}</span>")
         finally:
             self._quiet = False
 

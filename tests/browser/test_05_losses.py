@@ -45,3 +45,28 @@ def test_dashboard_in_french_and_reset(page, voila):
         "before => document.querySelector('.cxkit-total').innerText === before", arg=before, timeout=5000)
     page.wait_for_selector(".cxkit-status:has-text('Chaque donnée est revenue')", timeout=5000)
     screenshot(page, "05_estimating_the_losses_fr")
+
+
+def test_own_file_and_excel_download(page, voila, tmp_path):
+    """losses: importing a company's file redraws the headline; the Excel download is a real workbook"""
+    from cxkit import losses
+
+    frame = losses.load_assumptions()
+    frame.loc["customers", ["low", "likely", "high"]] = 40000.0
+    mine = tmp_path / "our_company.csv"
+    frame.reset_index().to_csv(mine, sep=";", decimal=",", index=False)
+    open_notebook(page, voila, "05_estimating_the_losses", lang="en")
+    page.wait_for_selector(".cxkit-total")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".cxkit-upload").click()
+    chooser.value.set_files(str(mine))
+    # twice the customers: every component doubles except lost sales → €849,360
+    page.wait_for_selector(".cxkit-total:has-text('€849,360')", timeout=10000)
+    page.wait_for_selector(".cxkit-status:has-text('our_company.csv: 16 assumptions loaded')")
+    page.locator(".cxkit-prepare-download").click()
+    with page.expect_download() as info:
+        page.locator("a.cxkit-download").click()
+    path = info.value.path()
+    again = losses.load_assumptions(path, name="loss_estimate.xlsx")
+    assert again.at["customers", "likely"] == 40000
+    screenshot(page, "05_estimating_the_losses_own_file")
