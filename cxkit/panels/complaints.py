@@ -7,11 +7,41 @@ import html
 import io
 
 import ipywidgets as widgets
+import traitlets
 
 from .. import complaints as model
 from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
 from .base import ChartView, Status, guarded, styled, uploaded_file
 from .retention import _p, _result, _slider, _wire
+
+
+class CurrentLog(traitlets.HasTraits):
+    """The complaints log this page works on: the sample until a file is uploaded in
+    :func:`pareto_panel`; the other panels called without ``log`` follow it."""
+
+    frame = traitlets.Any(allow_none=True)
+
+
+CURRENT = CurrentLog()
+
+
+def current_log():
+    """The log of :data:`CURRENT`, loading the sample the first time."""
+    if CURRENT.frame is None:
+        CURRENT.frame = model.load_complaints()
+    return CURRENT.frame
+
+
+def _follow(log, refresh) -> dict:
+    """``{"log": ...}``: a fixed ``log``, or the current one kept up to date (then ``refresh()``)."""
+    state = {"log": current_log() if log is None else log}
+    if log is None:
+        def changed(change):
+            state["log"] = change["new"]
+            refresh()
+
+        CURRENT.observe(changed, names="frame")
+    return state
 
 
 def _charts():
@@ -28,7 +58,8 @@ def _pareto_text(table) -> str:
 
 
 def pareto_panel() -> widgets.VBox:
-    """The sample log's Pareto of causes; upload your own log to redraw it."""
+    """The log's Pareto of causes; uploading your own log redraws it and becomes the log
+    the other panels of the page work on."""
     upload = styled(widgets.FileUpload(accept=".csv,.xlsx", multiple=False,
                                        description=t("complaints.upload"),
                                        layout=widgets.Layout(width="320px")), "cxkit-complaints-upload")
@@ -49,16 +80,18 @@ def pareto_panel() -> widgets.VBox:
         buffer.name = name
         log = model.load_complaints(buffer)
         show(log)
+        CURRENT.frame = log
         status.ok(t("complaints.loaded", n=len(log), file=name))
 
     upload.observe(on_upload, names="value")
-    show(model.load_complaints())
+    show(current_log())
     return widgets.VBox([upload, status, out, view])
 
 
 def iceberg_panel(log=None) -> widgets.VBox:
-    """Complaints × problems per complaint → silent customers, customers lost and revenue at risk."""
-    log = model.load_complaints() if log is None else log
+    """Complaints × problems per complaint → silent customers, customers lost and revenue at risk.
+
+    Without ``log`` it follows the page's current log (see :data:`CURRENT`)."""
     rates = model.load_complaint_rates()
     span = model.multiplier_range(rates)
     multiplier = _slider("complaints.multiplier", int(span["likely"]), int(span["low"]), int(span["high"]), 1,
@@ -68,6 +101,7 @@ def iceberg_panel(log=None) -> widgets.VBox:
 
     @guarded(status)
     def update():
+        log = state["log"]
         berg = model.iceberg(len(log), multiplier.value)
         risk = model.revenue_at_risk(log, multiplier.value, value.value, rates)
         unhappy = log[log["outcome"] == "unsatisfied"]
@@ -80,6 +114,7 @@ def iceberg_panel(log=None) -> widgets.VBox:
         view.update(_charts().lost_chart(risk))
         status.clear()
 
+    state = _follow(log, lambda: update())
     _wire(update, multiplier, value)
     return widgets.VBox([multiplier, value, out, view, status])
 
@@ -112,9 +147,15 @@ def silence_panel() -> widgets.VBox:
 
 
 def feedback_panel(log=None) -> widgets.VBox:
-    """Analysing complaints versus buying a market study."""
-    log = model.load_complaints() if log is None else log
-    analysed = _slider("complaints.analysed", len(log), 0, 3000, 10, integer=True)
+    """Analysing complaints versus buying a market study (the number analysed starts at the
+    size of the log, the page's current one without ``log``)."""
+    analysed = _slider("complaints.analysed", 0, 0, 3000, 10, integer=True)
+
+    def resize():
+        analysed.value = min(len(state["log"]), analysed.max)
+
+    state = _follow(log, resize)
+    resize()
     cost = _slider("complaints.cost_per", 15, 1, 150, 1, css="cxkit-feedback-cost")
     study = _slider("complaints.study_price", 30000, 5000, 150000, 1000)
     out, status = _result("cxkit-feedback-result"), Status()
@@ -152,8 +193,8 @@ def _routing_table(selected, weeks: int = 3) -> str:
 
 
 def routing_panel(log=None) -> widgets.VBox:
-    """Access to the boss: how many complaints go up each week, and chosen how."""
-    log = model.load_complaints() if log is None else log
+    """Access to the boss: how many complaints go up each week, and chosen how (on the
+    page's current log without ``log``)."""
     per_week = _slider("complaints.per_week", 2, 1, 5, 1, integer=True)
     rule = styled(widgets.ToggleButtons(options=[(t(f"complaints.rule.{r}"), r) for r in
                                                  ("largest", "random", "unresolved")],
@@ -162,6 +203,7 @@ def routing_panel(log=None) -> widgets.VBox:
 
     @guarded(status)
     def update():
+        log = state["log"]
         selected = model.route_to_management(log, per_week.value, rule=rule.value)
         cover = model.routing_coverage(selected, log)
         out.value = _p(t("complaints.routing_result", n=cover["n"], cats=fmt_percent(cover["categories_seen"]),
@@ -170,5 +212,6 @@ def routing_panel(log=None) -> widgets.VBox:
         table.value = _routing_table(selected)
         status.clear()
 
+    state = _follow(log, lambda: update())
     _wire(update, per_week, rule)
     return widgets.VBox([per_week, rule, out, table, status])

@@ -22,7 +22,7 @@ def test_07_renders_and_the_alarm_answers(page, voila):
 
 
 def test_07_uploads_a_french_log(page, voila, tmp_path):
-    """07: uploading a French-style CSV log redraws the Pareto text and says how many rows came in"""
+    """07: uploading a French-style CSV log redraws the Pareto and the iceberg, and says how many rows came in"""
     path = tmp_path / "registre.csv"
     path.write_text(LOG, encoding="cp1252")
     open_notebook(page, voila, "07_the_demanding_customer", lang="en")
@@ -33,6 +33,9 @@ def test_07_uploads_a_french_log(page, voila, tmp_path):
         "() => document.querySelector('.cxkit-pareto-result').innerText.includes('out of 2 make up')")
     assert "2 causes out of 2 make up 100%" in page.locator(".cxkit-pareto-result").inner_text()
     assert "3 complaints loaded from registre.csv" in page.locator(".cxkit-ok").first.inner_text()
+    # 3 complaints × 27 problems per complaint = 81 customers with a problem
+    page.wait_for_function(
+        "() => document.querySelector('.cxkit-iceberg-result').innerText.startsWith('3 complaints stand for about 81')")
 
 
 def test_07_in_french(page, voila):
