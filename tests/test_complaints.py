@@ -220,3 +220,18 @@ def test_route_to_management_by_hand():
     assert first["complaint_id"].tolist() == c.route_to_management(log, 1, rule="random", seed=1)["complaint_id"].tolist()
     assert len(first) == 2
     assert c.route_to_management(log, 1, rule="unresolved")["complaint_id"].tolist() == ["R1", "R5"]
+
+
+def test_panels_follow_the_current_log():
+    """panels: once a log replaces the current one, the iceberg and routing panels redraw on it"""
+    from cxkit.panels import complaints as panels
+
+    iceberg, routing = panels.iceberg_panel(), panels.routing_panel()
+    assert iceberg.children[2].value.startswith("<p") and "316 complaints" in iceberg.children[2].value
+    try:
+        panels.CURRENT.frame = c.load_complaints().head(10)
+        # 10 complaints × 27 = 270 customers with a problem
+        assert "10 complaints stand for about 270 customers" in iceberg.children[2].value
+        assert "The boss reads" in routing.children[2].value
+    finally:
+        panels.CURRENT.frame = None

@@ -172,3 +172,14 @@ def test_delight_without_extra_purchases_is_only_referrals():
     """delight_scenario: with purchases_with = purchases_without no repeat value is counted"""
     res = r.delight_scenario(50, 1000, purchases_with=1, referrals=0)
     assert res["repeat"] == 0 and res["net"] == -50
+
+
+def test_clv_panel_redraws_when_a_slider_moves():
+    """panels: moving the retention slider from 80 % to 90 % changes the value shown to €1,500"""
+    from cxkit.panels import retention as panels
+
+    panel = panels.clv_panel()
+    text = panel.children[4]
+    assert "€857" in text.value  # 300 · 0.8 / (1.08 − 0.8) = 857.14
+    panel.children[1].value = 0.90
+    assert "€1,500" in text.value and "10.0 years" in text.value  # 300 · 0.9 / 0.18 = 1500; 1/0.1
