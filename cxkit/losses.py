@@ -198,7 +198,10 @@ def load_assumptions(source=None, *, name: str | None = None) -> pd.DataFrame:
                        name=name or (None if source is not None else ASSUMPTIONS_FILE.name))
     file = frame.attrs.get("source") or source_name(source)
     require_columns(frame, ("name", "low", "likely", "high", "source"))
-    frame["name"] = frame["name"].astype("string").str.strip()
+    no_name = na_mask(frame["name"])
+    if no_name.any():
+        raise DataError(t("io.required"), file=file, row=no_name.idxmax(), column="name")
+    frame["name"] = frame["name"].astype(str).str.strip()
     check_unique(frame, "name")
     for row, value in frame["name"].items():
         if value not in INPUTS:

@@ -194,6 +194,15 @@ def test_unknown_missing_and_repeated_inputs_are_refused():
         losses.load_assumptions(pd.concat([frame, frame.iloc[[0]]]).to_csv(index=False).encode(), name="a.csv")
 
 
+def test_row_without_a_name_is_refused():
+    """load_assumptions: an empty name cell is refused at its row and the `name` column"""
+    frame = losses.load_assumptions().reset_index()
+    frame.loc[1, "name"] = ""  # second data row → spreadsheet row 3
+    with pytest.raises(DataError) as err:
+        losses.load_assumptions(frame.to_csv(index=False).encode(), name="a.csv")
+    assert (err.value.row, err.value.column) == (3, "name")
+
+
 def test_share_above_one_in_a_file_is_refused():
     """load_assumptions: a high share of 1.2 is refused at its row and column"""
     frame = losses.load_assumptions()

@@ -10,7 +10,7 @@ import json
 import ipywidgets as widgets
 
 from .. import losses
-from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, t
+from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, labels, t
 from ..io import excel_bytes
 from .base import ChartView, Download, Status, card, guarded, styled, uploaded_file
 
@@ -124,7 +124,8 @@ class LossDashboard:
                 source = _source(row["source"])
                 slider.tooltip = t("losses.tooltip", low=_fmt(name, row["low"]), high=_fmt(name, row["high"]),
                                    source=source)
-                unit = t(f"losses.unit.{row['unit']}") if f"losses.unit.{row['unit']}" in _unit_keys() else row["unit"]
+                key = f"losses.unit.{row['unit']}"
+                unit = t(key) if key in labels() else row["unit"]
                 self.units[name].value = (f"<span style='color:#666;font-size:90%' title='{html.escape(source, quote=True)}'>"
                                           f"{html.escape(str(unit))} · {html.escape(source)}</span>")
         finally:
@@ -238,12 +239,6 @@ class LossDashboard:
             card(t("losses.acq.title"), self.acq_text),
             self.download_box,
         ])
-
-
-def _unit_keys() -> set[str]:
-    from ..i18n import labels
-
-    return {k for k in labels() if k.startswith("losses.unit.")}
 
 
 def headline_html(result: dict) -> str:
