@@ -200,9 +200,9 @@ def tables(content: Mapping, lang: str | None = None) -> dict[str, pd.DataFrame]
     a = loss["assumptions"]
     assumptions = pd.DataFrame({
         "name": a.index, t("report.col.input", lang): a[f"label_{lang}"].to_numpy(),
-        t("report.col.unit", lang): a["unit"].to_numpy(), "low": a["low"].to_numpy(),
-        "likely": a["likely"].to_numpy(), "high": a["high"].to_numpy(),
-        t("report.col.source", lang): _sources(loss, lang), "notes": a["notes"].to_numpy(),
+        t("report.col.unit", lang): a["unit"].to_numpy(), t("report.col.low", lang): a["low"].to_numpy(),
+        t("report.col.likely", lang): a["likely"].to_numpy(), t("report.col.high", lang): a["high"].to_numpy(),
+        t("report.col.source", lang): _sources(loss, lang), t("report.col.notes", lang): a["notes"].to_numpy(),
     })
     about = pd.DataFrame({t("report.col.item", lang): [t("report.col.date", lang), *[t("report.col.limit", lang)] * len(LIMITS),
                                                         *[t("report.col.source", lang)] * 3],

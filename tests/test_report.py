@@ -100,6 +100,7 @@ def test_excel_has_one_sheet_per_table_with_sources(empty_content):
                                "Date, limits, sources"]
     sheet = pd.read_excel(io.BytesIO(report.excel_report(empty_content, "en")), sheet_name="Assumptions")
     assert len(sheet) == len(losses.INPUTS) and sheet["Source"].notna().all()
+    assert (sheet["Low"] <= sheet["Likely"]).all() and (sheet["Likely"] <= sheet["High"]).all()
     about = pd.read_excel(io.BytesIO(report.excel_report(empty_content, "en")), sheet_name="Date, limits, sources")
     assert about.iloc[0].tolist() == ["Date of the report", "2026-11-23"]
     loss = pd.read_excel(io.BytesIO(report.excel_report(empty_content, "en")), sheet_name="Yearly loss")
