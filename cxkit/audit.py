@@ -270,10 +270,11 @@ def _weighted_means(marks: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray,
     """``100 · Σ w·s / Σ w`` over applicable marks, for each column of ``weights``
     (criteria × groups: one column per score wanted, e.g. the total and each section).
     Two matrix products; returns (scores, total applicable weight), both calls × groups."""
-    applicable = ~np.isnan(marks)
-    # einsum without BLAS: on a tall, thin matrix it beats a threaded matmul by far
-    total = np.einsum("ij,jk->ik", applicable, weights)
-    earned = np.einsum("ij,jk->ik", np.where(applicable, marks, 0.0), weights)
+    missing = np.isnan(marks)
+    # einsum without BLAS on float arrays: on a tall, thin matrix it beats a threaded
+    # matmul by far, and float operands avoid a slow bool → float cast inside einsum
+    total = np.einsum("ij,jk->ik", np.where(missing, 0.0, 1.0), weights)
+    earned = np.einsum("ij,jk->ik", np.where(missing, 0.0, marks), weights)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = earned / total
     np.clip(share, 0.0, 1.0, out=share)  # rounding can give 1.0000000000000002
@@ -308,7 +309,9 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     names = sections(grid)
     section_of = grid["section"].to_numpy()
     # column 0: the whole grid; then one column per section (its criteria's weights)
-    matrix = np.column_stack([weights] + [np.where(section_of == s, weights, 0.0) for s in names])
+    # the last column (all ones) counts the applicable criteria
+    matrix = np.column_stack([weights] + [np.where(section_of == s, weights, 0.0) for s in names]
+                             + [np.ones_like(weights)])
     scores, totals = _weighted_means(marks, matrix)
     score, total = scores[:, 0], totals[:, 0]
     empty = total == 0
@@ -320,7 +323,7 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     failed = (marks[:, critical] == 0.0).any(axis=1)
     out = {c: calls[c].to_numpy() for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
     out.update(score=score, critical_failed=failed, good=(score >= good_threshold) & ~failed,
-               applicable=(~np.isnan(marks)).sum(axis=1))
+               applicable=np.rint(totals[:, -1]).astype(np.int64))
     for i, section in enumerate(names):
         out[section] = scores[:, i + 1]
     index = pd.Index(calls["call_id"].to_numpy() if "call_id" in calls else calls.index, name="call_id")
