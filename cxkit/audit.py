@@ -143,7 +143,8 @@ def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     DataError
-        Empty file, missing column, duplicate or empty ``call_id``, a bad date, text in a
+        Empty file, missing column, duplicate or empty ``call_id``, a bad date or a date
+        after today (a call cannot have been made yet), text in a
         number column, a value outside the grid's range (a scale of 7 on 0–4, negative
         seconds), a yes/no that is neither.
     """
@@ -156,9 +157,14 @@ def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
         if missing.any():
             raise DataError(t("io.required"), file=name, row=missing.idxmax(), column=col)
     check_unique(frame, "call_id")
+    dates = parse_date(frame, "date")
+    future = dates > pd.Timestamp.today().normalize()
+    if future.any():  # a mystery call cannot have been made after today
+        row = future.idxmax()
+        raise DataError(t("audit.future_date", value=frame.at[row, "date"]), file=name, row=row, column="date")
     out = pd.DataFrame({
         "call_id": frame["call_id"].astype(str).str.strip(),
-        "date": parse_date(frame, "date"),
+        "date": dates,
         "scenario": frame["scenario"].astype(str).str.strip(),
         "evaluator": frame["evaluator"].astype(str).str.strip(),
         "ref_call": (frame["ref_call"].where(~na_mask(frame["ref_call"])) if "ref_call" in frame

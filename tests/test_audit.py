@@ -248,7 +248,7 @@ def test_property_reordering_rows_or_columns_changes_nothing(data, rnd):
 
 
 def test_scoring_is_vectorised_on_a_large_table(small_grid):
-    """score_calls: 200,000 calls score in well under a second (no loop per call)"""
+    """score_calls: 200,000 calls score within 3 s even on a loaded machine (a loop per call takes far longer)"""
     import time
 
     rng = np.random.default_rng(1)
@@ -256,7 +256,7 @@ def test_scoring_is_vectorised_on_a_large_table(small_grid):
     calls.insert(0, "call_id", np.arange(200_000))
     start = time.perf_counter()
     scored = audit.score_calls(calls, small_grid)
-    assert time.perf_counter() - start < 1.0
+    assert time.perf_counter() - start < 3.0
     assert len(scored) == 200_000
 
 
@@ -528,3 +528,14 @@ def test_charts_take_labels_from_the_language():
     spec = charts.audit.section_chart(audit.section_scores(scored, grid)).to_dict()
     assert spec["title"] == "Note par rubrique"
     assert "Attente" in {row["label"] for row in spec["datasets"][next(iter(spec["datasets"]))]}
+
+
+def test_a_call_dated_after_today_is_refused(tmp_path, small_grid):
+    """load_calls: a call dated after today is a DataError at its row, column 'date'"""
+    later = (dt.date.today() + dt.timedelta(days=400)).strftime("%d/%m/%Y")
+    path = tmp_path / "future.csv"
+    path.write_text("call_id;date;scenario;evaluator;greeting;courtesy;wait_seconds;transfers;line_kept\n"
+                    f"F1;01/09/2026;p;Ann;oui;2;60;0;oui\nF2;{later};p;Ann;oui;2;60;0;oui\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        audit.load_calls(path, small_grid)
+    assert (err.value.row, err.value.column) == (3, "date") and "after today" in str(err.value)
