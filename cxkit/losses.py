@@ -95,15 +95,10 @@ def customer_value(annual_margin, retention_rate, discount_rate):
     """Lifetime value of one customer, for numbers or arrays: :func:`cxkit.retention.clv`.
 
     ``clv = annual_margin · retention_rate / (1 + discount_rate − retention_rate)``, in
-    money per customer (Gupta & Lehmann 2003). Arrays are passed to ``clv`` element by
-    element, so the formula lives in one place.
+    money per customer (Gupta & Lehmann 2003); the formula lives in ``clv`` only.
     """
-    if np.ndim(annual_margin) == np.ndim(retention_rate) == np.ndim(discount_rate) == 0:
-        return clv(float(annual_margin), float(retention_rate), float(discount_rate))
-    try:  # a clv that accepts arrays answers at once
-        return np.asarray(clv(annual_margin, retention_rate, discount_rate), dtype=float)
-    except ValueError:  # its check is written for one number: call it element by element
-        return np.frompyfunc(clv, 3, 1)(annual_margin, retention_rate, discount_rate).astype(float)
+    value = clv(annual_margin, retention_rate, discount_rate)
+    return value if np.ndim(value) == 0 else np.asarray(value, dtype=float)
 
 
 def loss_components(values: Mapping[str, float | np.ndarray], *,

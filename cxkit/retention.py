@@ -21,11 +21,14 @@ def clv(annual_margin: float, retention_rate: float, discount_rate: float) -> fl
         Share of customers still there a year later, in [0, 1].
     discount_rate : float
         Yearly discount rate (e.g. 0.08), ``> retention_rate − 1``.
+
+    Numbers or numpy arrays (element by element, e.g. simulated draws) are accepted.
     """
-    denominator = 1.0 + discount_rate - retention_rate
-    if denominator <= 0:
+    denominator = 1.0 + np.asarray(discount_rate) - np.asarray(retention_rate)
+    if np.any(denominator <= 0):
         raise ValueError("retention_rate must be below 1 + discount_rate")
-    return annual_margin * retention_rate / denominator
+    value = np.asarray(annual_margin) * np.asarray(retention_rate) / denominator
+    return float(value) if value.ndim == 0 else value
 
 
 # --- lifetime, base value and the effect of a retention gain -----------------------------

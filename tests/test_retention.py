@@ -183,3 +183,11 @@ def test_clv_panel_redraws_when_a_slider_moves():
     assert "€857" in text.value  # 300 · 0.8 / (1.08 − 0.8) = 857.14
     panel.children[1].value = 0.90
     assert "€1,500" in text.value and "10.0 years" in text.value  # 300 · 0.9 / 0.18 = 1500; 1/0.1
+
+
+def test_clv_on_arrays_element_by_element():
+    """clv: arrays of draws give each draw's value (100·0.8/0.3 = 266.67, 200·0.9/0.2 = 900)"""
+    values = r.clv(np.array([100.0, 200.0]), np.array([0.8, 0.9]), np.array([0.1, 0.1]))
+    np.testing.assert_allclose(values, [800 / 3, 900.0])
+    with pytest.raises(ValueError):
+        r.clv(np.array([100.0, 100.0]), np.array([0.8, 1.2]), 0.1)

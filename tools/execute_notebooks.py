@@ -24,6 +24,7 @@ def execute(path: Path, workdir: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3", store_widget_state=False,
+                            record_timing=False,
                             shutdown_kernel="immediate",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
