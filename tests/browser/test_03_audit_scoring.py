@@ -39,3 +39,26 @@ def test_form_call_updates_the_store_indicators(page, voila):
     calls = voila.store().calls()
     assert len(calls) == 1 and calls["evaluator"].iloc[0] == "Ann"
     screenshot(page, "03_audit_scoring_form_en")
+
+
+def test_imported_french_file_is_analysed(page, voila, tmp_path):
+    """03: a ';' / decimal-comma / Windows-1252 file chosen in the page is analysed: n becomes 5"""
+    import pandas as pd
+
+    from cxkit import audit
+
+    frame = pd.read_csv(audit.DATA / "sample_campaign.csv", dtype=str, keep_default_na=False).head(5)
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%d/%m/%Y")
+    frame["evaluator"] = "Hélène"
+    frame.loc[0, "wait_seconds"] = "42,5"
+    path = tmp_path / "campagne.csv"
+    path.write_bytes(frame.to_csv(sep=";", index=False).encode("cp1252"))
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+    with page.expect_file_chooser() as chooser:  # the widget's file input is not in the page
+        page.locator(".cxkit-audit-upload").click()
+    chooser.value.set_files(str(path))
+    page.locator(".cxkit-audit-analyse").click()
+    page.wait_for_function(
+        "document.querySelector('.cxkit-audit-indicators .cxkit-audit-n').innerText === '5'")
+    page.wait_for_function(
+        "document.querySelector('.cxkit-audit-source-status').innerText.includes('campagne.csv: 5 rows loaded')")
