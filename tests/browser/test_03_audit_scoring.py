@@ -62,3 +62,12 @@ def test_imported_french_file_is_analysed(page, voila, tmp_path):
         "document.querySelector('.cxkit-audit-indicators .cxkit-audit-n').innerText === '5'")
     page.wait_for_function(
         "document.querySelector('.cxkit-audit-source-status').innerText.includes('campagne.csv: 5 rows loaded')")
+
+
+def test_scoring_page_in_french(page, voila):
+    """03: with ?lang=fr the verdict, the sources and the form speak French"""
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="fr")
+    assert page.locator(".cxkit-audit-verdict").inner_text().startswith("Problème avéré")
+    assert page.get_by_role("button", name="Appels de l'atelier", exact=True).count() == 1
+    assert page.locator(".cxkit-audit-submit").inner_text().strip() == "Enregistrer l'appel"
+    screenshot(page, "03_audit_scoring_fr")
