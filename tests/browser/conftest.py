@@ -160,5 +160,10 @@ def assert_no_error(page):
 def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / "screenshots" / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Voilà scrolls inside its own container: make the window as tall as the page for the shot.
+    size = page.viewport_size
+    height = page.evaluate("(document.querySelector('#rendered_cells') || document.body).scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height + 40, size["height"]), 16000)})
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
