@@ -86,7 +86,7 @@ _ONE_COLUMN = "\x1f"  # ASCII unit separator: never in a user's text
 def _separator(header_line: str) -> str:
     """The separator that splits the header into the most fields (``;`` wins ties, as
     French spreadsheets save it); a header with one field means a one-column table."""
-    counts = {sep: len(next(csv.reader([header_line], delimiter=sep), [])) for sep in (";", ",", "\t")}
+    counts = {sep: header_line.count(sep) + 1 for sep in (";", ",", "\t")}
     best = max(counts, key=counts.get)
     return best if counts[best] > 1 else _ONE_COLUMN
 
@@ -97,7 +97,7 @@ def _rows_from_csv(data: bytes, name: str) -> list[list]:
         raise DataError(t("io.empty_file"), file=name)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     sep = _separator(first_line)
-    n_header = len(next(csv.reader([first_line], delimiter=sep)))
+    n_header = first_line.count(sep) + 1  # counted before csv parses a possibly huge header
     if n_header > MAX_COLUMNS:
         raise DataError(t("io.too_many_columns", n=n_header, limit=MAX_COLUMNS), file=name)
     try:
@@ -129,9 +129,15 @@ def _rows_from_xlsx(data: bytes, name: str) -> list[list]:
         raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
     try:
         sheet = book.worksheets[0]
-        if (sheet.max_column or 0) > MAX_COLUMNS:
-            raise DataError(t("io.too_many_columns", n=sheet.max_column, limit=MAX_COLUMNS), file=name)
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # read-only mode trusts the size the file declares, which some exporters get wrong
+        # or omit: forget it and read what is really there
+        sheet.reset_dimensions()
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            if not rows and len(row) > MAX_COLUMNS:
+                raise DataError(t("io.too_many_columns", n=len(row), limit=MAX_COLUMNS), file=name)
+            rows.append([_cell_text(v) for v in row])
+        return rows
     finally:
         book.close()
 
