@@ -10,18 +10,14 @@ so ``import cxkit`` stays light.
 """
 from __future__ import annotations
 
-import importlib
 import os
 
+from ._lazy import submodule_getattr
 from .errors import DataError
 
 __version__ = "0.1.0"
 __all__ = ["DataError", "setup", "__version__"]
 
-_SUBMODULES = {
-    "audit", "charts", "complaints", "i18n", "io", "journey", "losses", "nav", "panels",
-    "queueing", "report", "retention", "store", "stories",
-}
 
 
 def setup(lang: str | None = None) -> None:
@@ -66,9 +62,4 @@ def _friendly_errors() -> None:
     shell.set_custom_exc((Exception,), handler)
 
 
-def __getattr__(name: str):
-    if name in _SUBMODULES:
-        module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'cxkit' has no attribute {name!r}")
+__getattr__ = submodule_getattr(__name__, globals())

@@ -16,10 +16,10 @@ never as a side effect of ``import``.
 """
 from __future__ import annotations
 
-import importlib
-
 import altair as alt
 import vl_convert as vlc
+
+from .._lazy import submodule_getattr
 
 #: The workbook's colours: service/good, no service/bad, neutral, accent.
 COLORS = {
@@ -90,12 +90,4 @@ def decorate(chart: alt.Chart, *, title: str | None = None, width: int | None = 
     return chart.properties(**props) if props else chart
 
 
-def __getattr__(name: str):
-    try:
-        module = importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__name__}.{name}":
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-        raise
-    globals()[name] = module
-    return module
+__getattr__ = submodule_getattr(__name__, globals())

@@ -6,8 +6,7 @@ panels live in a submodule named after its topic (``cx.panels.home``, ``cx.panel
 """
 from __future__ import annotations
 
-import importlib
-
+from .._lazy import submodule_getattr
 from .base import (XLSX_MIME, ChartView, Download, Status, card, download_link, guarded,
                    styled, uploaded_file)
 
@@ -15,12 +14,4 @@ __all__ = ["XLSX_MIME", "ChartView", "Download", "Status", "card", "download_lin
            "styled", "uploaded_file"]
 
 
-def __getattr__(name: str):
-    try:
-        module = importlib.import_module(f".{name}", __name__)
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__name__}.{name}":
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-        raise
-    globals()[name] = module
-    return module
+__getattr__ = submodule_getattr(__name__, globals())
