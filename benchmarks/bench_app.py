@@ -27,7 +27,7 @@ NOTEBOOKS = ROOT / "notebooks"
 #: What shows that a page has finished its first render (its last widgets are drawn).
 READY = {
     "00_workshop": ".cxkit-map",
-    "03_scoring_the_phone_audit": ".cxkit-audit-form",
+    "03_scoring_the_phone_audit": ".cxkit-audit-submit",
     "05_estimating_the_losses": ".cxkit-total",
 }
 
