@@ -195,9 +195,10 @@ def bench_app_memory_per_kernel():
     app = _App.get()
     slug = next((s for s in ("03_scoring_the_phone_audit", "05_estimating_the_losses") if _exists(s)),
                 "00_workshop")
+    before = {k["pid"] for k in kernel_memory(app.server.proc.pid)}
     pages = [app.render(slug)[1] for _ in range(3)]
     time.sleep(1.0)  # let the kernels settle after their last cell
-    kernels = kernel_memory(app.server.proc.pid)
+    kernels = [k for k in kernel_memory(app.server.proc.pid) if k["pid"] not in before]
     for page in pages:
         page.context.close()
     if not kernels:
