@@ -17,11 +17,12 @@ Everything here is a pure function on pandas/numpy (no widgets, no charts):
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtrit
 
 from .errors import DataError
 from .i18n import get_language, t
@@ -346,7 +347,8 @@ def sections(grid: pd.DataFrame) -> list[str]:
 def _z(confidence: float) -> float:
     if not 0 < confidence < 1:
         raise DataError(t("audit.bad_confidence", value=confidence))
-    return float(stats.norm.ppf(0.5 + confidence / 2))
+    # the standard library's normal quantile: scipy.stats would add ~60 MB to every kernel
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
 
 
 def wilson_interval(good: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -388,7 +390,7 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     if n < 2:
         return mean, float("nan"), float("nan")
     _z(confidence)
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
+    half = float(stdtrit(n - 1, 0.5 + confidence / 2)) * float(x.std(ddof=1)) / math.sqrt(n)  # t quantile
     return mean, mean - half, mean + half
 
 

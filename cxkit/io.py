@@ -262,10 +262,10 @@ def parse_number(frame: pd.DataFrame, column: str, *, minimum: float | None = No
         _fail(frame, missing.idxmax(), column, t("io.required"))
     if minimum is not None and (numbers < minimum).any():
         row = (numbers < minimum).idxmax()
-        _fail(frame, row, column, t("io.below_min", value=values[row], minimum=minimum))
+        _fail(frame, row, column, t("io.below_min", value=values[row], minimum=f"{minimum:g}"))
     if maximum is not None and (numbers > maximum).any():
         row = (numbers > maximum).idxmax()
-        _fail(frame, row, column, t("io.above_max", value=values[row], maximum=maximum))
+        _fail(frame, row, column, t("io.above_max", value=values[row], maximum=f"{maximum:g}"))
     return numbers
 
 

@@ -105,7 +105,7 @@ def test_parse_number_bounds_and_spaces():
     """parse_number: thousands spaces and decimal comma parse; bounds are enforced"""
     frame = read_table("v\n1 234,5\n-2\n".encode(), name="v.csv")
     np.testing.assert_allclose(parse_number(frame, "v"), [1234.5, -2.0])
-    with pytest.raises(DataError, match="row 3.*-2 is below the minimum 0"):
+    with pytest.raises(DataError, match="row 3.*-2 is below the minimum 0$"):
         parse_number(frame, "v", minimum=0)
 
 
