@@ -31,12 +31,29 @@ def setup(lang: str | None = None) -> None:
     from . import charts, i18n
 
     charts.enable()
+    if os.environ.get("VOILA_PREHEAT") == "True":
+        _wait_for_participant()
     lang = i18n.set_language(lang) if lang else i18n.get_language()
     # An empty marker: the app's template reads it to show the narrative in this language
     # when the address has no ?lang= (markdown cells tagged lang-en / lang-fr).
     display(HTML(f'<span class="cxkit-lang" data-cxkit-lang="{lang}"></span>'))
     if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
         _friendly_errors()
+
+
+def _wait_for_participant() -> None:
+    """In a kernel Voilà starts ahead of time (``preheat_kernel``), do the slow start-up
+    work now (libraries, the chart engine's first drawing), then wait for the participant's
+    request, whose ``?lang=`` then decides the language."""
+    import altair as alt
+    import ipywidgets  # noqa: F401
+    import pandas as pd
+    from voila.utils import wait_for_request
+
+    from . import charts
+
+    charts.to_svg(alt.Chart(pd.DataFrame({"x": [0]})).mark_point().encode(x="x:Q"))
+    wait_for_request()
 
 
 def _friendly_errors() -> None:
