@@ -62,11 +62,13 @@ def _free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, tmp: Path, notebooks: Path | str = "notebooks/"):
+    def __init__(self, tmp: Path, notebooks: Path | str = "notebooks/", env: dict | None = None):
         self.port = _free_port()
         self.db = tmp / "workshop.sqlite"
+        extra_env = env
         env = dict(os.environ, JUPYTER_PATH=str(ROOT / "share" / "jupyter"), CXKIT_DB=str(self.db))
         env.pop("CXKIT_LANG", None)  # the language comes from ?lang= as in the app
+        env.update(extra_env or {})
         voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
         self.log = open(tmp / "voila.log", "w")
         self.proc = subprocess.Popen(
@@ -154,7 +156,8 @@ def assert_no_error(page):
     text = page.content()
     for marker in ERROR_MARKERS:
         assert marker not in text, f"the page shows {marker!r}"
-    assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    stderr = page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").all_inner_texts()
+    assert stderr == [], f"the page shows error output: {stderr}"
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,4 +1,6 @@
 """A failing cell in the app shows one short sentence in the user's language, no traceback."""
+import time
+
 import nbformat
 import pytest
 
@@ -35,3 +37,30 @@ def test_failing_cells_show_a_short_message(page, failing_app, lang, data_error,
     assert "Traceback" not in text and "ZeroDivisionError" not in text
     assert "still here" in page.inner_text("body")
     screenshot(page, f"errors_{lang}")
+
+
+@pytest.fixture(scope="module")
+def slow_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("slow")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import cxkit as cx\ncx.setup()"),
+                nbformat.v4.new_code_cell("import time\ntime.sleep(30)"),
+                nbformat.v4.new_markdown_cell("after the slow cell")]
+    nbformat.write(nb, folder / "slow.ipynb")
+    server = VoilaServer(tmp_path_factory.mktemp("voila-slow"), notebooks=folder,
+                         env={"CXKIT_CELL_TIMEOUT": "3"})
+    yield server
+    server.stop()
+
+
+def test_a_runaway_cell_is_stopped_by_the_timeout(page, slow_app):
+    """app: voila.py's cell timeout stops a cell that runs too long, with a short message"""
+    start = time.monotonic()
+    page.goto(slow_app.base + "/voila/render/slow.ipynb?lang=en")
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=60_000)
+    assert time.monotonic() - start < 25
+    text = page.inner_text("body")
+    # Voilà interrupts the cell and shows its short bilingual instruction (voila.json)
+    assert "This step could not be shown; please tell your trainer." in text
+    assert "after the slow cell" in text
+    assert "Traceback" not in page.content()

@@ -1,0 +1,24 @@
+"""Voilà settings that need Python; the rest is in voila.json (Voilà reads both from the
+folder it is started in).
+
+Cell timeout: a cell may run for at most ``CELL_TIMEOUT_S`` seconds (120, or
+``CXKIT_CELL_TIMEOUT``), except the import
+cell ``cx.setup()``. In a kernel that Voilà starts ahead of time (``preheat_kernel``), that
+cell waits for the participant's request, which may come hours later; a timeout there
+would kill the waiting kernel and break the page of whoever arrives next.
+"""
+
+import os
+
+CELL_TIMEOUT_S = int(os.environ.get("CXKIT_CELL_TIMEOUT", "120"))  # the tests shorten it
+SETUP_CELL = "import cxkit as cx\ncx.setup()"
+
+
+def cell_timeout(cell):
+    """Seconds a cell may run: no limit for the setup cell, ``CELL_TIMEOUT_S`` otherwise."""
+    return None if cell.get("source", "").strip() == SETUP_CELL else CELL_TIMEOUT_S
+
+
+c = get_config()  # noqa: F821 - provided by traitlets when Voilà loads this file
+c.VoilaExecutor.timeout = CELL_TIMEOUT_S
+c.VoilaExecutor.timeout_func = cell_timeout
