@@ -208,3 +208,25 @@ def bench_app_memory_per_kernel():
     return {"name": "app: memory per participant kernel (max RSS)", "value": rss, "unit": "MB",
             "target": 150.0,
             "notes": f"{len(kernels)} kernels running {slug}; mean USS {uss:.0f} MB (not shared)"}
+
+
+def bench_app_slider_to_headline():
+    """Voilà: a key press on the bad-call-rate slider until the dashboard's headline changes
+    (median of 5 presses, measured in the page)."""
+    slug = "05_estimating_the_losses"
+    app = _App.get()
+    _, page = app.render(slug)
+    handle = page.locator(".cxkit-input-bad_call_rate .noUi-handle")
+    times = []
+    for _ in range(5):
+        before = page.locator(".cxkit-total").inner_text()
+        handle.focus()
+        start = time.perf_counter()
+        handle.press("ArrowRight")
+        page.wait_for_function("b => document.querySelector('.cxkit-total').innerText !== b",
+                               arg=before, timeout=10_000)
+        times.append((time.perf_counter() - start) * 1000)
+        time.sleep(1.0)  # let the charts finish redrawing before the next press
+    page.context.close()
+    return {"name": "app: slider → new headline in the browser", "value": statistics.median(times),
+            "unit": "ms", "target": 300.0, "notes": f"presses: {', '.join(f'{t:.0f}' for t in times)} ms"}
