@@ -122,10 +122,10 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    outside: list[str] = []
+def offline_context(browser, outside: list[str], **options):
+    """A browser context in which every request to a host other than 127.0.0.1/localhost
+    is blocked and its address appended to ``outside``."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
 
     def guard(route):
         host = urlparse(route.request.url).hostname or ""
@@ -136,6 +136,13 @@ def page(browser):
             route.abort()
 
     context.route("**/*", guard)
+    return context
+
+
+@pytest.fixture
+def page(browser):
+    outside: list[str] = []
+    context = offline_context(browser, outside, accept_downloads=True)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg

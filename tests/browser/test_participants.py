@@ -15,11 +15,10 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from conftest import ARTIFACTS, LOCAL_HOSTS, ROOT, VoilaServer, assert_no_error, screenshot
+from conftest import ARTIFACTS, ROOT, VoilaServer, assert_no_error, offline_context, screenshot
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_app import kernel_memory  # noqa: E402  (one helper for the test and the benchmark)
@@ -53,17 +52,7 @@ def room(tmp_path_factory):
 
 
 def _participant_page(browser, outside: list[str]):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-
-    def guard(route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
+    context = offline_context(browser, outside)
     context.add_init_script(READY_PROBE)
     page = context.new_page()
     page.set_default_timeout(420_000)
