@@ -284,15 +284,7 @@ def html_report(content: Mapping, lang: str | None = None) -> str:
     from .charts import report as report_charts
     from .charts import stories as story_charts
 
-    from .i18n import set_language
-
-    lang = lang or get_language()
-    previous = get_language()
-    set_language(lang)  # the shared chart builders label in the current language
-    try:
-        return _html(content, lang, loss_charts, report_charts, story_charts)
-    finally:
-        set_language(previous)
+    return _html(content, lang or get_language(), loss_charts, report_charts, story_charts)
 
 
 def _html(content: Mapping, lang: str, loss_charts, report_charts, story_charts) -> str:
@@ -318,7 +310,7 @@ def _html(content: Mapping, lang: str, loss_charts, report_charts, story_charts)
         _table_html(tables(content, lang)[t("report.sheet.plan_actions", lang)], lang),
         f"<h2>{esc(t('report.h.loss', lang))}</h2>",
         f"<p>{esc(t('report.loss_text', lang, total=fmt_money(loss['loss']['total'], lang=lang), low=fmt_money(loss['band']['p10'], lang=lang), high=fmt_money(loss['band']['p90'], lang=lang), n=fmt_number(loss['n_draws'], 0, lang)))}</p>",
-        f"<figure>{_svg(loss_charts.breakdown_chart(loss['loss']))}</figure>",
+        f"<figure>{_svg(loss_charts.breakdown_chart(loss['loss'], lang=lang))}</figure>",
         f"<p>{esc(t('report.plan_text', lang, today=_pct(loss['bad_call_rate'], lang), target=_pct(loss['target_bad_call_rate'], lang), cost=fmt_money(loss['plan']['plan_cost'], lang=lang), saving=fmt_money(loss['plan']['saving'], lang=lang)))}</p>",
         f"<h2>{esc(t('report.h.assumptions', lang))}</h2>",
         _assumptions_html(loss, lang),

@@ -90,6 +90,15 @@ def test_html_in_french(empty_content):
     assert "Rapport établi le 23 nov. 2026." in page and "<html lang='fr'>" in page
     assert "Limites du modèle" in page and "\u00a0€" in page
     assert html.escape("Audit téléphonique : 1 − part d'appels bien traités") in page
+    assert "Clients qui partent" in page  # the loss breakdown chart is drawn in French too
+
+
+def test_html_in_french_leaves_the_session_language_alone(empty_content):
+    """html_report: a French report drawn from an English session leaves the session English"""
+    from cxkit.i18n import get_language
+
+    report.html_report(empty_content, "fr")
+    assert get_language() == "en"
 
 
 def test_excel_has_one_sheet_per_table_with_sources(empty_content):

@@ -12,23 +12,25 @@ from . import COLORS, PALETTE, decorate
 _COMPONENTS = ("churn", "word_of_mouth", "lost_sales", "replacement", "rework")
 
 
-def breakdown_chart(loss: pd.Series, *, title: str | None = None, **options) -> alt.Chart:
+def breakdown_chart(loss: pd.Series, *, title: str | None = None, lang: str | None = None,
+                    **options) -> alt.Chart:
     """Horizontal bars: the yearly loss by component (``loss`` as from
-    :func:`cxkit.losses.annual_loss`), each labelled with its amount."""
+    :func:`cxkit.losses.annual_loss`), each labelled with its amount, in ``lang``
+    (default: the current language)."""
     data = pd.DataFrame({
-        "component": [t(f"losses.component.{c}") for c in _COMPONENTS],
+        "component": [t(f"losses.component.{c}", lang) for c in _COMPONENTS],
         "amount": [float(loss[c]) for c in _COMPONENTS],
-        "label": [fmt_money(loss[c]) for c in _COMPONENTS],
+        "label": [fmt_money(loss[c], lang=lang) for c in _COMPONENTS],
     })
     order = list(data["component"])
     y = alt.Y("component:N", sort=order, title=None)
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("amount:Q", title=t("losses.chart.money"), axis=alt.Axis(format="~s")),
+        x=alt.X("amount:Q", title=t("losses.chart.money", lang), axis=alt.Axis(format="~s")),
         y=y, color=alt.Color("component:N", sort=order, legend=None,
                              scale=alt.Scale(domain=order, range=PALETTE[:len(order)])))
     text = alt.Chart(data).mark_text(align="left", dx=4, fontSize=12).encode(
         x="amount:Q", y=y, text="label:N")
-    return decorate(bars + text, title=title or t("losses.chart.breakdown"),
+    return decorate(bars + text, title=title or t("losses.chart.breakdown", lang),
                     height=options.get("height", 180), width=options.get("width"))
 
 
