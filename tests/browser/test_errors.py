@@ -4,19 +4,25 @@ import time
 import nbformat
 import pytest
 
-from conftest import VoilaServer, assert_no_error, screenshot
+from conftest import VoilaServer, screenshot
+
+
+def _app_of_one_notebook(tmp_path_factory, name: str, cells: list, env: dict | None = None):
+    """A Voilà server (the repository's settings) serving one notebook made of ``cells``,
+    which follow the setup cell every notebook starts with."""
+    folder = tmp_path_factory.mktemp(name)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import cxkit as cx\ncx.setup()"), *cells]
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    return VoilaServer(tmp_path_factory.mktemp(f"voila-{name}"), notebooks=folder, env=env)
 
 
 @pytest.fixture(scope="module")
 def failing_app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("failing")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import cxkit as cx\ncx.setup()"),
-                nbformat.v4.new_code_cell("cx.io.read_table(b'', name='empty.csv')"),
-                nbformat.v4.new_code_cell("1 / 0"),
-                nbformat.v4.new_markdown_cell("still here")]
-    nbformat.write(nb, folder / "broken.ipynb")
-    server = VoilaServer(tmp_path_factory.mktemp("voila-failing"), notebooks=folder)
+    server = _app_of_one_notebook(tmp_path_factory, "broken", [
+        nbformat.v4.new_code_cell("cx.io.read_table(b'', name='empty.csv')"),
+        nbformat.v4.new_code_cell("1 / 0"),
+        nbformat.v4.new_markdown_cell("still here")])
     yield server
     server.stop()
 
@@ -41,14 +47,9 @@ def test_failing_cells_show_a_short_message(page, failing_app, lang, data_error,
 
 @pytest.fixture(scope="module")
 def slow_app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("slow")
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import cxkit as cx\ncx.setup()"),
-                nbformat.v4.new_code_cell("import time\ntime.sleep(30)"),
-                nbformat.v4.new_markdown_cell("after the slow cell")]
-    nbformat.write(nb, folder / "slow.ipynb")
-    server = VoilaServer(tmp_path_factory.mktemp("voila-slow"), notebooks=folder,
-                         env={"CXKIT_CELL_TIMEOUT": "3"})
+    server = _app_of_one_notebook(tmp_path_factory, "slow", [
+        nbformat.v4.new_code_cell("import time\ntime.sleep(30)"),
+        nbformat.v4.new_markdown_cell("after the slow cell")], env={"CXKIT_CELL_TIMEOUT": "3"})
     yield server
     server.stop()
 
