@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from .errors import DataError
 from .i18n import get_language, t
@@ -390,6 +389,8 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     if n < 2:
         return mean, float("nan"), float("nan")
     _z(confidence)
+    from scipy.special import stdtrit  # here, not at the top: scipy adds ~14 MB to a kernel
+
     half = float(stdtrit(n - 1, 0.5 + confidence / 2)) * float(x.std(ddof=1)) / math.sqrt(n)  # t quantile
     return mean, mean - half, mean + half
 
