@@ -6,9 +6,16 @@ Cell timeout: a cell may run for at most ``CELL_TIMEOUT_S`` seconds (120, or
 cell ``cx.setup()``. In a kernel that Voilà starts ahead of time (``preheat_kernel``), that
 cell waits for the participant's request, which may come hours later; a timeout there
 would kill the waiting kernel and break the page of whoever arrives next.
+
+Chart engine: one process next to the server draws every kernel's charts
+(:mod:`cxkit.charts.engine`), so each participant's kernel does not load a JavaScript
+engine of its own (about 65 MB each). Kernels find it through the environment they inherit.
+Set ``CXKIT_CHART_ENGINE=off`` to have every kernel draw its own charts.
 """
 
 import os
+
+from cxkit.charts import engine as chart_engine
 
 CELL_TIMEOUT_S = int(os.environ.get("CXKIT_CELL_TIMEOUT", "120"))  # the tests shorten it
 SETUP_CELL = "import cxkit as cx\ncx.setup()"
@@ -22,3 +29,6 @@ def cell_timeout(cell):
 c = get_config()  # noqa: F821 - provided by traitlets when Voilà loads this file
 c.VoilaExecutor.timeout = CELL_TIMEOUT_S
 c.VoilaExecutor.timeout_func = cell_timeout
+
+if os.environ.pop("CXKIT_CHART_ENGINE", "") != "off":
+    chart_engine.start()

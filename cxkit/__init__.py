@@ -21,7 +21,8 @@ __all__ = ["DataError", "setup", "__version__"]
 
 
 def setup(lang: str | None = None) -> None:
-    """Prepare a notebook: offline SVG charts with the workbook's theme, and the language
+    """Prepare a notebook: offline SVG charts with the workbook's theme (from the first
+    chart on: a notebook that shows only panels never loads altair), and the language
     (``lang`` if given, else resolved as :mod:`cxkit.i18n` explains).
 
     Outside IPython the marker it displays is printed as a short text; notebooks call it
@@ -30,7 +31,7 @@ def setup(lang: str | None = None) -> None:
 
     from . import charts, i18n
 
-    charts.enable()
+    charts.prepare()
     if os.environ.get("VOILA_PREHEAT") == "True":
         _wait_for_participant()
     lang = i18n.set_language(lang) if lang else i18n.get_language()
@@ -43,16 +44,16 @@ def setup(lang: str | None = None) -> None:
 
 def _wait_for_participant() -> None:
     """In a kernel Voilà starts ahead of time (``preheat_kernel``), do the slow start-up
-    work now (libraries, the chart engine's first drawing), then wait for the participant's
-    request, whose ``?lang=`` then decides the language."""
-    import altair as alt
+    work now (libraries, a first drawing, which also opens the way to the app's chart
+    engine), then wait for the participant's request, whose ``?lang=`` then decides the
+    language."""
     import ipywidgets  # noqa: F401
-    import pandas as pd
+    import pandas  # noqa: F401
     from voila.utils import wait_for_request
 
-    from . import charts
+    from .charts import engine
 
-    charts.to_svg(alt.Chart(pd.DataFrame({"x": [0]})).mark_point().encode(x="x:Q"))
+    engine.convert({"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x"}}})
     wait_for_request()
 
 

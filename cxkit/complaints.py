@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .i18n import fmt_percent, t
+from .i18n import fmt_percent, labels, t
 from .io import (check_unique, na_mask, parse_bool, parse_date, parse_number, read_table,
                  require_columns)
 
@@ -33,6 +33,12 @@ QUICK_DAYS = 3
 
 
 # --- loading -------------------------------------------------------------------------------
+
+def label(prefix: str, value: str) -> str:
+    """The translated label ``complaints.<prefix>.<value>`` when it exists, else ``value``."""
+    key = f"complaints.{prefix}.{value}"
+    return t(key) if key in labels() else str(value)
+
 
 def _choice(frame: pd.DataFrame, column: str, allowed) -> pd.Series:
     text = frame[column].astype("string").str.strip().str.lower()

@@ -265,29 +265,27 @@ def _table_html(frame: pd.DataFrame, lang: str, money: tuple[str, ...] = (), per
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _svg(chart) -> str:
-    from .charts import to_svg
+def _svg(builder: str, *args, **options) -> str:
+    """The chart ``builder`` draws, as inline SVG (no XML prolog): built by the app's chart
+    engine when it runs (:func:`cxkit.charts.svg`)."""
+    from .charts import svg as draw
 
-    svg = to_svg(chart)
+    svg = draw(builder, *args, **options)
     return svg[svg.index("<svg"):] if "<svg" in svg else svg
 
 
 def html_report(content: Mapping, lang: str | None = None) -> str:
     """The report as one self-contained HTML page in ``lang``.
 
-    Charts are inline SVG drawn offline (:func:`cxkit.charts.to_svg`); the page has no
+    Charts are inline SVG drawn offline (:func:`cxkit.charts.svg`); the page has no
     script and loads nothing (no font, image or style from elsewhere), so it opens
     offline and prints to PDF from any browser. It states the date, the data used and
     the model's limits.
     """
-    from .charts import losses as loss_charts
-    from .charts import report as report_charts
-    from .charts import stories as story_charts
-
-    return _html(content, lang or get_language(), loss_charts, report_charts, story_charts)
+    return _html(content, lang or get_language())
 
 
-def _html(content: Mapping, lang: str, loss_charts, report_charts, story_charts) -> str:
+def _html(content: Mapping, lang: str) -> str:
     room, aud, loss = content["room"], content["audit"], content["losses"]
     ind = aud["indicators"]
     esc = html.escape
@@ -301,16 +299,16 @@ def _html(content: Mapping, lang: str, loss_charts, report_charts, story_charts)
         _table_html(headline(content, lang), lang),
         f"<h2>{esc(t('report.h.room', lang))}</h2>",
         f"<p>{esc(t('report.room_n', lang, n=room['n']) if room['n'] else t('report.room_none', lang))}</p>",
-        f"<figure>{_svg(story_charts.assessment_chart(room['comparison'], room['questions'], lang=lang, title=t('report.chart.room', lang)))}</figure>",
+        f"<figure>{_svg('stories.assessment_chart', room['comparison'], room['questions'], lang=lang, title=t('report.chart.room', lang))}</figure>",
         f"<h2>{esc(t('report.h.audit', lang))}</h2>",
         f"<p>{esc(t('report.audit_source.' + aud['source'], lang, n=ind['n']))}</p>",
         f"<p class='verdict'>{esc(audit.verdict_text(ind['good'], ind['n'], aud['target'], lang=lang))}</p>",
-        f"<figure>{_svg(report_charts.sections_chart(aud['sections'], lang=lang))}</figure>",
+        f"<figure>{_svg('report.sections_chart', aud['sections'], lang=lang)}</figure>",
         f"<h2>{esc(t('report.h.actions', lang))}</h2>",
         _table_html(tables(content, lang)[t("report.sheet.plan_actions", lang)], lang),
         f"<h2>{esc(t('report.h.loss', lang))}</h2>",
         f"<p>{esc(t('report.loss_text', lang, total=fmt_money(loss['loss']['total'], lang=lang), low=fmt_money(loss['band']['p10'], lang=lang), high=fmt_money(loss['band']['p90'], lang=lang), n=fmt_number(loss['n_draws'], 0, lang)))}</p>",
-        f"<figure>{_svg(loss_charts.breakdown_chart(loss['loss'], lang=lang))}</figure>",
+        f"<figure>{_svg('losses.breakdown_chart', loss['loss'], lang=lang)}</figure>",
         f"<p>{esc(t('report.plan_text', lang, today=_pct(loss['bad_call_rate'], lang), target=_pct(loss['target_bad_call_rate'], lang), cost=fmt_money(loss['plan']['plan_cost'], lang=lang), saving=fmt_money(loss['plan']['saving'], lang=lang)))}</p>",
         f"<h2>{esc(t('report.h.assumptions', lang))}</h2>",
         _assumptions_html(loss, lang),

@@ -11,14 +11,20 @@ from cxkit.panels import ChartView, Download, Status, download_link, guarded
 
 
 def test_setup_enables_offline_svg_and_theme():
-    """setup: charts render as SVG drawn in the kernel, with the cxkit theme"""
+    """setup: charts render as SVG (the cxkit renderer, same output as altair's svg one)"""
     cx.setup("en")
-    assert alt.renderers.active == "svg"
+    assert alt.renderers.active == "cxkit"
     assert alt.theme.active == "cxkit"
     chart = alt.Chart(pd.DataFrame({"a": [1, 2], "b": [3, 4]})).mark_bar().encode(x="a:O", y="b:Q")
     svg = cx.charts.to_svg(chart)
     assert svg.startswith("<svg") and "http://" not in svg.replace("http://www.w3.org", "")
     assert cx.charts.to_svg(chart) == svg  # byte-identical between runs: nbval can compare it
+    shown = chart._repr_mimebundle_()
+    bundle = shown[0] if isinstance(shown, tuple) else shown
+    with alt.renderers.enable("svg"):
+        shown = chart._repr_mimebundle_()
+    assert bundle == (shown[0] if isinstance(shown, tuple) else shown)
+    assert list(bundle) == ["image/svg+xml"] and bundle["image/svg+xml"].startswith("<svg")
 
 
 def test_guarded_shows_dataerror_message_and_hides_other_failures():

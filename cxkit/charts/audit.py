@@ -2,11 +2,11 @@
 the uncertainty of a rate shrinks with the number of calls."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import t
 from . import COLORS, WIDTH, decorate
+from ._alt import alt
 
 
 def _section_label(section: str) -> str:

@@ -1,17 +1,12 @@
 """Charts for notebook 07: Pareto of causes, customers lost, and the silence alarm."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
-from ..i18n import labels, t
+from ..complaints import label
+from ..i18n import t
 from . import COLORS, WIDTH, decorate
-
-
-def label(prefix: str, value: str) -> str:
-    """The translated label ``complaints.<prefix>.<value>`` when it exists, else ``value``."""
-    key = f"complaints.{prefix}.{value}"
-    return t(key) if key in labels() else str(value)
+from ._alt import alt
 
 
 def pareto_chart(table: pd.DataFrame, *, title: str | None = None, by: str = "category") -> alt.Chart:

@@ -1,11 +1,11 @@
 """The call journey as a timeline: minutes with and without service, attempt after attempt."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import t
 from . import COLORS, decorate
+from ._alt import alt
 
 
 def journey_chart(data: pd.DataFrame, *, title: str | None = None, width: int | None = None,

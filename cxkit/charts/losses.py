@@ -3,11 +3,11 @@ the cost of non-quality on its 10 %–40 % band. Data in, ``alt.Chart`` out; lab
 :mod:`cxkit.i18n`, money formatted for the language."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import fmt_money, fmt_percent, get_language, t
 from . import COLORS, PALETTE, decorate
+from ._alt import alt
 
 _COMPONENTS = ("churn", "word_of_mouth", "lost_sales", "replacement", "rework")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import t
 from . import COLORS, decorate
+from ._alt import alt
 
 
 def staffing_chart(data: pd.DataFrame, *, title: str | None = None, target_level: float | None = None,

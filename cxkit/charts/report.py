@@ -1,11 +1,11 @@
 """Charts for the workshop report (notebook 08)."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import t
 from . import COLORS, decorate
+from ._alt import alt
 
 
 def sections_chart(data: pd.DataFrame, *, title: str | None = None, lang: str | None = None,

@@ -1,11 +1,11 @@
 """Charts for notebook 06: the value of a retention gain and the lock-in cliff."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import fmt_percent, t
 from . import COLORS, decorate
+from ._alt import alt
 
 
 def gain_chart(grid: pd.DataFrame, *, title: str | None = None, current: tuple[float, float] | None = None,

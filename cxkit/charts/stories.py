@@ -1,11 +1,11 @@
 """Charts for notebook 01: the calls on a time line, and the self-assessment compared."""
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 
 from ..i18n import t
 from . import COLORS, decorate
+from ._alt import alt
 
 SERIES_COLORS = {"poor": COLORS["bad"], "average": COLORS["warn"], "excellent": COLORS["good"],
                  "you": COLORS["accent"], "room": "#6d597a"}

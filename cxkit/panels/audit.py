@@ -29,12 +29,6 @@ CSV_MIME = "text/csv"
 _LABEL_WIDTH = "430px"
 
 
-def _charts():
-    from .. import charts
-
-    return charts.audit
-
-
 def _section(section: str) -> str:
     from ..i18n import labels
 
@@ -159,13 +153,14 @@ def sample_size_panel() -> widgets.VBox:
                                       style={"description_width": "180px"}, layout=widgets.Layout(width="480px")),
                   "cxkit-audit-rate")
     text = styled(widgets.HTML(needed_html(margin.value, rate.value)), "cxkit-audit-size-text")
-    curve = ChartView(_charts().interval_chart(audit.wilson_curve(rate.value, range(5, 401, 5))))
+    curve = ChartView()
+    curve.draw("audit.interval_chart", audit.wilson_curve(rate.value, range(5, 401, 5)))
     status = Status()
 
     @guarded(status)
     def on_change(_change):
         text.value = needed_html(margin.value, rate.value)
-        curve.update(_charts().interval_chart(audit.wilson_curve(rate.value, range(5, 401, 5))))
+        curve.draw("audit.interval_chart", audit.wilson_curve(rate.value, range(5, 401, 5)))
 
     margin.observe(on_change, names="value")
     rate.observe(on_change, names="value")
@@ -372,17 +367,16 @@ class AuditSession:
                              f"{html.escape(audit.verdict_text(good, n, self.target))}</div>")
             if scored is None:
                 for view in (sections, scen, evals, trend, weak):
-                    view.value = ""
+                    view.clear()
                 reco.value = ""
                 return
-            c = _charts()
-            sections.update(c.section_chart(audit.section_scores(scored, self.grid)))
-            scen.update(c.group_chart(_with_scenario_labels(audit.summary_by(scored, "scenario"), self.scenarios),
-                                      by="scenario", target=self.target, title=t("audit.chart.by_scenario")))
-            evals.update(c.group_chart(audit.summary_by(scored, "evaluator"), by="evaluator", target=self.target,
-                                       title=t("audit.chart.by_evaluator")))
-            trend.update(c.trend_chart(audit.weekly_trend(scored), target=self.target))
-            weak.update(c.weakest_chart(audit.weakest_criteria(primary, self.grid)))
+            sections.draw("audit.section_chart", audit.section_scores(scored, self.grid))
+            scen.draw("audit.group_chart", _with_scenario_labels(audit.summary_by(scored, "scenario"), self.scenarios),
+                      by="scenario", target=self.target, title=t("audit.chart.by_scenario"))
+            evals.draw("audit.group_chart", audit.summary_by(scored, "evaluator"), by="evaluator", target=self.target,
+                       title=t("audit.chart.by_evaluator"))
+            trend.draw("audit.trend_chart", audit.weekly_trend(scored), target=self.target)
+            weak.draw("audit.weakest_chart", audit.weakest_criteria(primary, self.grid))
             reco.value = recommendations_html(scored, self.grid)
 
         @guarded(status)

@@ -14,13 +14,14 @@ import base64
 import functools
 import html
 import logging
+import pickle
 from collections.abc import Callable
 
 import ipywidgets as widgets
 
 from .. import charts
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import get_language, t
 
 log = logging.getLogger("cxkit")
 
@@ -68,16 +69,33 @@ def guarded(status: Status) -> Callable:
 
 
 class ChartView(widgets.HTML):
-    """A chart drawn as inline SVG; ``update(chart)`` redraws it."""
+    """A chart drawn as inline SVG.
+
+    ``draw("topic.name_chart", data, **options)`` redraws it from a builder's name and
+    data (:func:`cxkit.charts.svg`: in the app the chart engine builds it, so the kernel
+    never loads altair), and only when they changed; ``update(chart)`` redraws it from an
+    ``alt.Chart``."""
 
     def __init__(self, chart=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("cxkit-chart")
+        self._drawn: bytes | None = None
         if chart is not None:
             self.update(chart)
 
+    def draw(self, builder: str, *args, **options) -> None:
+        key = pickle.dumps((builder, args, options, get_language()), protocol=pickle.HIGHEST_PROTOCOL)
+        if key != self._drawn:  # drawing SVG is the slow part of a slider's move
+            self.value = charts.svg(builder, *args, **options)
+            self._drawn = key
+
     def update(self, chart) -> None:
         self.value = charts.to_svg(chart)
+        self._drawn = None
+
+    def clear(self) -> None:
+        self.value = ""
+        self._drawn = None
 
 
 def styled(widget: widgets.Widget, *classes: str) -> widgets.Widget:

@@ -44,15 +44,9 @@ def _follow(log, refresh) -> dict:
     return state
 
 
-def _charts():
-    from ..charts import complaints as charts
-
-    return charts
-
-
 def _pareto_text(table) -> str:
     vital = table[table["vital_few"]]
-    names = ", ".join(_charts().label("cat", c) for c in vital["category"])
+    names = ", ".join(model.label("cat", c) for c in vital["category"])
     return t("complaints.pareto_result", k=len(vital), n=len(table),
              share=fmt_percent(vital["count"].sum() / table["count"].sum()), names=names)
 
@@ -67,7 +61,7 @@ def pareto_panel() -> widgets.VBox:
 
     def show(log) -> None:
         table = model.pareto(log)
-        view.update(_charts().pareto_chart(table))
+        view.draw("complaints.pareto_chart", table)
         out.value = _p(_pareto_text(table))
 
     @guarded(status)
@@ -111,7 +105,7 @@ def iceberg_panel(log=None) -> widgets.VBox:
                          p=fmt_number(berg["with_problems"]), s=fmt_number(berg["silent"]),
                          lost=fmt_number(risk["lost"].sum()), revenue=fmt_money(risk["revenue_at_risk"].sum()),
                          u=fmt_number(len(unhappy)), quick=fmt_money(quick)))
-        view.update(_charts().lost_chart(risk))
+        view.draw("complaints.lost_chart", risk)
         status.clear()
 
     state = _follow(log, lambda: update())
@@ -139,7 +133,7 @@ def silence_panel() -> widgets.VBox:
         colour = "#e76f51" if res["alarm"] else "#2a9d8f"
         out.value = (f"<p style='font-size:1.05em;max-width:640px;border-left:4px solid {colour};"
                      f"padding-left:8px'>{html.escape(res['message'])}</p>")
-        view.update(_charts().signals_chart(data))
+        view.draw("complaints.signals_chart", data)
         status.clear()
 
     _wire(update, months, change)
@@ -185,8 +179,8 @@ def _routing_table(selected, weeks: int = 3) -> str:
                     "complaints.col_amount", "complaints.col_outcome"))
     body = "".join(
         "<tr>" + "".join(f"<td style='padding:2px 8px'>{html.escape(str(v))}</td>" for v in (
-            fmt_date(r.week.date()), fmt_date(r.date.date()), _charts().label("cat", r.category),
-            fmt_money(r.amount_eur), _charts().label("outcome", r.outcome))) + "</tr>"
+            fmt_date(r.week.date()), fmt_date(r.date.date()), model.label("cat", r.category),
+            fmt_money(r.amount_eur), model.label("outcome", r.outcome))) + "</tr>"
         for r in rows.itertuples())
     return (f"<h4>{html.escape(t('complaints.routing_sample'))}</h4>"
             f"<table class='cxkit-routing-table'><tr>{head}</tr>{body}</table>")

@@ -6,7 +6,7 @@ import html
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import charts, journey
+from .. import journey
 from ..i18n import fmt_money, fmt_number, fmt_percent, t
 from .base import ChartView, Status, card, guarded, styled
 
@@ -91,7 +91,7 @@ def journey_panel(price_today: float = 0.35, price_improved: float = 0.0, time_v
         results.value = results_html(table)
         lines = [journey.timeline(steps[n], cutoff.value, attempts.value).assign(journey=t(f"journey.{n}"))
                  for n in NAMES]
-        chart.update(charts.journey.journey_chart(pd.concat(lines, ignore_index=True)))
+        chart.draw("journey.journey_chart", pd.concat(lines, ignore_index=True))
         status.clear()
 
     for widget in [*sliders["today"], *sliders["improved"], *price.values(), value, cutoff, attempts]:

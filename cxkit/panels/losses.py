@@ -5,7 +5,6 @@ price of replacing lost customers; an Excel download of it all."""
 from __future__ import annotations
 
 import html
-import json
 
 import ipywidgets as widgets
 
@@ -52,7 +51,6 @@ class LossDashboard:
         self.status = Status()
         self.assumptions = assumptions if assumptions is not None else losses.load_assumptions()
         self._quiet = False
-        self._specs: dict[int, str] = {}
         self.result = None
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self.units: dict[str, widgets.HTML] = {}
@@ -195,21 +193,11 @@ class LossDashboard:
         self.audit_text.value = _audit_html(result["audit"])
         self.nonq_text.value = _nonq_html(result["non_quality"], result["loss"]["rework"], self.other_failures.value)
         self.acq_text.value = _acq_html(result["acquisition"])
-        from ..charts import losses as charts  # altair only once a dashboard is drawn
-
-        self._draw(self.breakdown, charts.breakdown_chart(result["loss"]))
-        self._draw(self.histogram, charts.distribution_chart(
-            result["distribution"], likely=result["loss"]["total"], p10=result["band"]["p10"],
-            p90=result["band"]["p90"]))
-        self._draw(self.sensitivity, charts.tornado_chart(result["tornado"]))
-        self._draw(self.nonq_chart, charts.non_quality_chart(result["non_quality"]["share"]))
-
-    def _draw(self, view: ChartView, chart) -> None:
-        """Redraw a chart only when its specification changed (drawing SVG is the slow part)."""
-        spec = json.dumps(chart.to_dict(), sort_keys=True)
-        if self._specs.get(id(view)) != spec:
-            view.update(chart)
-            self._specs[id(view)] = spec
+        self.breakdown.draw("losses.breakdown_chart", result["loss"])
+        self.histogram.draw("losses.distribution_chart", result["distribution"], likely=result["loss"]["total"],
+                            p10=result["band"]["p10"], p90=result["band"]["p90"])
+        self.sensitivity.draw("losses.tornado_chart", result["tornado"])
+        self.nonq_chart.draw("losses.non_quality_chart", result["non_quality"]["share"])
 
     def excel(self) -> bytes:
         """The assumptions in use and the results, as an Excel workbook."""

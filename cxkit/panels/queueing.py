@@ -7,7 +7,7 @@ import math
 
 import ipywidgets as widgets
 
-from .. import charts, queueing
+from .. import queueing
 from ..i18n import fmt_number, fmt_percent, t
 from .base import ChartView, Status, guarded, styled
 
@@ -72,7 +72,7 @@ def staffing_panel(calls_per_hour: int = 120, aht_seconds: int = 300, agents: in
         top = max(needed, staff.value) + max(5, int(0.3 * needed))
         table = queueing.staffing_table(calls.value, aht.value, target.value, max_agents=top)
         table = table[table["agents"] >= max(1, int(0.6 * queueing.traffic(calls.value, aht.value)))]
-        chart.update(charts.queueing.staffing_chart(table, target_level=level.value, agents=staff.value))
+        chart.draw("queueing.staffing_chart", table, target_level=level.value, agents=staff.value)
         status.clear()
 
     for widget in (calls, aht, staff, target, level):
@@ -128,7 +128,7 @@ def impatience_panel(calls_per_hour: int = 120, aht_seconds: int = 300, agents: 
         figures.value = impatience_html(calls_per_hour, aht_seconds, staff.value, target_seconds,
                                         patience.value, drop.value, mystery.value)
         table = queueing.dropped_calls_table(calls_per_hour, aht_seconds, staff.value, target_seconds)
-        chart.update(charts.queueing.dropped_calls_chart(table, drop_share=drop.value))
+        chart.draw("queueing.dropped_calls_chart", table, drop_share=drop.value)
         status.clear()
 
     for widget in (staff, patience, drop, mystery):

@@ -94,9 +94,7 @@ def gain_panel() -> widgets.VBox:
         out.value = _p(text)
         grid = retention.retention_gain_grid(margin.value, GRID_RATES, acquisition_cost=acquisition.value,
                                              defection_cut=cut_value)
-        from ..charts import retention as charts
-
-        view.update(charts.gain_chart(grid, current=(churn.value, rel)))
+        view.draw("retention.gain_chart", grid, current=(churn.value, rel))
         status.clear()
 
     _wire(update, margin, acquisition, discount, churn, cut)
@@ -120,9 +118,7 @@ def cliff_panel(horizon_years: int = 10) -> widgets.VBox:
         out.value = _p(t("retention.cliff_result", years=horizon_years, sat=fmt_number(end["satisfied"]),
                          unh=fmt_number(end["unhappy"]), loss=fmt_money(loss["loss"]),
                          share=fmt_percent(loss["unhappy"] / loss["satisfied"])))
-        from ..charts import retention as charts
-
-        view.update(charts.cohort_chart(sim))
+        view.draw("retention.cohort_chart", sim)
         status.clear()
 
     _wire(update, every, leave, offer, revenue)

@@ -8,7 +8,6 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import stories
-from ..charts import stories as charts_stories
 from ..i18n import fmt_number, fmt_percent, get_language, t
 from ..store import Store
 from .base import ChartView, Status, guarded, styled
@@ -61,8 +60,8 @@ def replay_panel(story: str = "poor") -> widgets.VBox:
         steps, i = state["steps"], state["index"]
         card.value = step_card_html(steps, i)
         prev.disabled, nxt.disabled = i == 0, i == len(steps) - 1
-        chart.update(charts_stories.timeline_chart(steps.assign(story=choice.value),
-                                                   upto=int(steps.iloc[i]["step"]), title=""))
+        chart.draw("stories.timeline_chart", steps.assign(story=choice.value),
+                   upto=int(steps.iloc[i]["step"]), title="")
 
     @guarded(status)
     def on_story(change=None):
@@ -117,11 +116,11 @@ def assessment_panel(store: Store | None = None, start: int = 2) -> widgets.VBox
             return t("stories.room_empty")
         return t("stories.room_count", n=info["n"], mean=fmt_number(info["mean"], 1))
 
-    chart = ChartView(charts_stories.assessment_chart(stories.comparison(questions, answers()), questions))
+    chart = ChartView()
+    chart.draw("stories.assessment_chart", stories.comparison(questions, answers()), questions)
 
     def redraw(frame=None):
-        chart.update(charts_stories.assessment_chart(
-            stories.comparison(questions, answers(), frame), questions))
+        chart.draw("stories.assessment_chart", stories.comparison(questions, answers(), frame), questions)
         if frame is not None:
             room_line.value = html.escape(room_text(frame))
 

@@ -1,0 +1,214 @@
+"""The app's shared chart engine: same drawings as in-process vl-convert, clear errors,
+a kernel that still draws when the engine is gone, and an engine that ends with its parent."""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from cxkit.charts import engine as chart_engine
+
+SPEC = {
+    "data": {"values": [{"a": "x", "b": 3}, {"a": "y", "b": 5}]},
+    "mark": "bar",
+    "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}},
+}
+
+
+def _drawing(svg: str) -> str:
+    """An SVG without its clip-path numbers: vl-convert counts clip paths across all the
+    drawings of a process (so the inline SVGs of one page never share an id)."""
+    return re.sub(r"clip\d+", "clip", svg)
+
+
+@pytest.fixture
+def engine(monkeypatch):
+    """An engine started by this test process; the environment is restored afterwards."""
+    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+    monkeypatch.delenv(chart_engine.ENV_KEY, raising=False)
+    address = chart_engine.start()
+    yield address
+    chart_engine.stop()
+
+
+def test_engine_draws_the_same_svg_and_png_as_the_kernel(engine):
+    """convert through the engine: byte-identical SVG to vl-convert in the process, PNG bytes"""
+    assert os.environ[chart_engine.ENV_ADDRESS] == engine and os.path.exists(engine)
+    assert oct(os.stat(os.path.dirname(engine)).st_mode & 0o777) == "0o700"
+    svg = chart_engine.convert(SPEC, "svg", vl_version="6.4")
+    assert svg == chart_engine.draw(SPEC, "svg", vl_version="6.4")
+    assert svg.startswith("<svg") and svg.count("<path") >= 2
+    png = chart_engine.convert(SPEC, "png", scale=1)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_engine_answers_many_kernels_at_once(engine):
+    """eight clients drawing together all get their own chart back"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    specs = [dict(SPEC, data={"values": [{"a": "x", "b": n}]}) for n in range(1, 9)]
+    with ThreadPoolExecutor(8) as pool:
+        drawn = list(pool.map(lambda s: chart_engine.convert(s, "svg"), specs))
+    assert drawn == [chart_engine.draw(s, "svg") for s in specs]
+    assert len(set(drawn)) == 8
+
+
+def test_engine_reports_a_bad_spec_as_an_error(engine):
+    """a spec vl-convert refuses raises ValueError in the kernel, with vl-convert's reason"""
+    with pytest.raises(ValueError, match="(?i)error"):
+        chart_engine.convert({"mark": "nonsense-mark", "data": {"values": []}}, "svg")
+    assert chart_engine.convert(SPEC, "svg").startswith("<svg")  # the engine still serves
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError, match="unknown chart format 'pdf'"):
+        chart_engine.convert(SPEC, "pdf")
+
+
+def test_kernel_draws_itself_when_the_engine_is_gone_or_the_key_is_wrong(engine, monkeypatch, caplog):
+    """no chart goes missing: a wrong key or a stopped engine falls back to drawing here, logged once"""
+    monkeypatch.setattr(chart_engine, "_warned", False)
+    monkeypatch.setenv(chart_engine.ENV_KEY, "0" * 32)
+    with caplog.at_level(logging.WARNING, logger="cxkit.charts.engine"):
+        assert chart_engine.convert(SPEC, "svg") == chart_engine.draw(SPEC, "svg")
+        assert chart_engine.convert(SPEC, "svg").startswith("<svg")
+    assert len(caplog.records) == 1 and "unreachable" in caplog.records[0].getMessage()
+    chart_engine.stop()
+    os.environ[chart_engine.ENV_ADDRESS] = engine  # a stopped engine: its socket is gone
+    try:
+        assert chart_engine.convert(SPEC, "svg").startswith("<svg")
+    finally:
+        del os.environ[chart_engine.ENV_ADDRESS]
+
+
+def test_start_is_idempotent_and_stop_cleans_up(engine):
+    assert chart_engine.start() == engine
+    chart_engine.stop()
+    assert chart_engine.ENV_ADDRESS not in os.environ
+    assert not os.path.exists(os.path.dirname(engine))
+
+
+def test_engine_ends_with_the_process_that_started_it(tmp_path):
+    """the engine of a server that dies (kill -9, no atexit) does not outlive it"""
+    script = textwrap.dedent("""
+        import os, sys, time
+        from cxkit.charts import engine as chart_engine
+        chart_engine.start()
+        print(chart_engine._process.pid, flush=True)
+        time.sleep(60)
+    """)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CXKIT_CHART_ENGINE")}
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
+    engine_pid = int(parent.stdout.readline())
+    os.kill(engine_pid, 0)  # running
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(engine_pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the chart engine outlived its parent")
+
+
+# ---- charts built by name: the engine builds them, the kernel never loads altair ----
+
+def _trend():
+    import pandas as pd
+
+    return pd.DataFrame({"week": pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19"]),
+                         "n": [10, 12, 9], "good_rate": [0.6, 0.7, 0.8],
+                         "low": [0.3, 0.4, 0.5], "high": [0.8, 0.9, 0.95]})
+
+
+def test_svg_by_name_is_the_builders_chart_here_and_in_the_engine(monkeypatch):
+    """charts.svg(name, ...) == to_svg(builder(...)), in this process and through the engine,
+    in the caller's language (the engine's threads do not mix languages)"""
+    from cxkit import charts, i18n
+    from cxkit.charts import queueing as qc
+
+    import cxkit.queueing as q
+
+    charts.enable()  # as cx.setup() does; the engine always draws with the workbook's theme
+    table = q.staffing_table(calls_per_hour=100, aht_seconds=240, target_seconds=20, max_agents=14)
+    i18n.set_language("fr")
+    french = charts.to_svg(qc.staffing_chart(table, target_level=0.8, agents=10))
+    i18n.set_language("en")
+    english = charts.to_svg(qc.staffing_chart(table, target_level=0.8, agents=10))
+    assert french != english
+    assert _drawing(charts.svg("queueing.staffing_chart", table, target_level=0.8, agents=10)) == _drawing(english)
+
+    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+    chart_engine.start()
+    try:
+        drawn = charts.svg("queueing.staffing_chart", table, target_level=0.8, agents=10)
+        assert _drawing(drawn) == _drawing(english)
+        i18n.set_language("fr")
+        drawn = charts.svg("queueing.staffing_chart", table, target_level=0.8, agents=10)
+        assert _drawing(drawn) == _drawing(french)
+        shown = charts.show("queueing.staffing_chart", table, target_level=0.8, agents=10)._repr_mimebundle_()
+        assert list(shown) == ["image/svg+xml"] and _drawing(shown["image/svg+xml"]) == _drawing(french)
+        with pytest.raises(ValueError, match="no_such_chart"):
+            charts.svg("queueing.no_such_chart", table)
+    finally:
+        chart_engine.stop()
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("name", ["queueing", "queueing.staffing", "os.system_chart.x", "../x.y_chart", "a.b c_chart"])
+def test_build_refuses_what_is_not_a_builder_name(name):
+    from cxkit import charts
+
+    with pytest.raises((ValueError, ModuleNotFoundError)):
+        charts.build(name)
+
+
+def test_chart_view_draws_again_only_when_its_data_change(monkeypatch):
+    """ChartView.draw skips a redraw with the same builder, data, options and language"""
+    from cxkit import charts
+    from cxkit.panels import ChartView
+
+    calls = []
+    monkeypatch.setattr(charts, "svg", lambda b, *a, **o: calls.append(b) or f"<svg>{len(calls)}</svg>")
+    view = ChartView()
+    view.draw("audit.trend_chart", _trend(), target=0.8)
+    view.draw("audit.trend_chart", _trend(), target=0.8)
+    assert calls == ["audit.trend_chart"] and view.value == "<svg>1</svg>"
+    view.draw("audit.trend_chart", _trend(), target=0.9)
+    assert view.value == "<svg>2</svg>"
+    view.clear()
+    assert view.value == ""
+    view.draw("audit.trend_chart", _trend(), target=0.9)
+    assert view.value == "<svg>3</svg>"
+
+
+def test_a_kernel_showing_panels_never_loads_altair_when_the_engine_runs(tmp_path):
+    """the memory claim: with the engine, the scoring and loss panels draw their charts
+    and show a chart in a notebook without altair or vl-convert in the kernel"""
+    script = textwrap.dedent("""
+        import sys
+        from cxkit.charts import engine
+        engine.start()
+        import cxkit as cx
+        cx.setup("en")
+        session = cx.panels.audit.session("sample")
+        session.results_panel()
+        cx.panels.losses.losses_panel()
+        shown = cx.charts.show("losses.tornado_chart", cx.losses.tornado(cx.losses.load_assumptions()))
+        assert shown._repr_mimebundle_()["image/svg+xml"].startswith("<svg")
+        print(sorted(m for m in ("altair", "vl_convert", "jsonschema") if m in sys.modules))
+    """)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CXKIT_CHART_ENGINE")}
+    env["CXKIT_DB"] = str(tmp_path / "store.db")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
