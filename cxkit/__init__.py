@@ -49,12 +49,49 @@ def _wait_for_participant() -> None:
     language."""
     import ipywidgets  # noqa: F401
     import pandas  # noqa: F401
-    from voila.utils import wait_for_request
 
     from .charts import engine
 
     engine.convert({"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x"}}})
-    wait_for_request()
+    _wait_for_request()
+
+
+def _wait_for_request(timeout: float = 5.0) -> None:
+    """Wait until Voilà hands this preheated kernel to a request, then put the request's
+    details (``QUERY_STRING`` …) in the environment.
+
+    Voilà 0.5's own ``voila.utils.wait_for_request`` does the same, but importing
+    ``voila.utils`` loads the Jupyter server's libraries into the kernel (about 43 MB per
+    participant); this asks the same address (``voila/query/<kernel id>``, built from the
+    same environment variables) with the websockets client alone."""
+    import asyncio
+    import json
+    import threading
+    import warnings
+
+    from websockets.asyncio.client import connect
+
+    env = os.environ.get
+    base = env("VOILA_WS_BASE_URL", env("VOILA_SERVER_URL", "/"))
+    url = (f"{env('VOILA_WS_PROTOCOL', 'ws')}://{env('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env('VOILA_APP_PORT', '8866')}{base}voila/query/{env('VOILA_KERNEL_ID')}")
+    answer: list[str] = []
+
+    async def ask() -> None:
+        async with connect(url, open_timeout=timeout) as websocket:
+            answer.append(await websocket.recv())
+
+    def run() -> None:  # in a thread: the kernel's own event loop is already running
+        try:
+            asyncio.run(ask())
+        except (OSError, TimeoutError) as error:
+            warnings.warn(f"Failed to connect to {url}: {error}")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if answer:
+        os.environ.update(json.loads(answer[0]))
 
 
 def _friendly_errors() -> None:

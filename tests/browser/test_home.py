@@ -1,4 +1,7 @@
 """The home page in Voilà: renders offline, switches language, links carry it."""
+import time
+from pathlib import Path
+
 from conftest import assert_no_error, open_notebook, screenshot
 
 
@@ -25,3 +28,36 @@ def test_home_switches_to_french_and_links_keep_it(page, voila):
     assert page.locator(".celltag_lang-fr").first.is_visible()
     assert_no_error(page)
     screenshot(page, "00_workshop_fr")
+
+
+def _log_count(voila, *parts: str) -> int:
+    """Lines of the Voilà log that contain every one of ``parts``."""
+    lines = Path(voila.log.name).read_text(errors="replace").splitlines()
+    return sum(all(part in line for part in parts) for line in lines)
+
+
+USED = ("Using pre-heated kernel: ", "00_workshop")
+FILLED = ("Kernel pool of ", "00_workshop", " is filled with")
+
+
+def _wait_for_pool(voila, timeout: float = 120.0) -> None:
+    """Wait until the home page's preheated kernel is ready: its pool has been filled
+    once more than it handed a kernel out."""
+    deadline = time.monotonic() + timeout
+    while _log_count(voila, *FILLED) <= _log_count(voila, *USED):
+        assert time.monotonic() < deadline, "the home page's preheated kernel never got ready"
+        time.sleep(0.5)
+
+
+def test_preheated_kernel_draws_the_language_of_the_address(page, voila):
+    """preheat: a kernel started before the request still reads ?lang= (cx.setup asks
+    Voilà for the request), in both directions"""
+    for lang, title in (("fr", "Le client est un être humain"), ("en", "The customer is a human")):
+        _wait_for_pool(voila)
+        before = _log_count(voila, *USED)
+        open_notebook(page, voila, "00_workshop", lang=lang)
+        page.wait_for_selector(".cxkit-map")
+        assert _log_count(voila, *USED) == before + 1, "the page did not come from a preheated kernel"
+        assert title in page.locator(".cxkit-map").inner_text()
+        assert page.locator(".cxkit-lang").first.get_attribute("data-cxkit-lang") == lang
+        assert_no_error(page)
