@@ -82,15 +82,16 @@ def build_svg(builder: str, args: tuple, options: dict, lang: str) -> str:
 
 def _build_here(builder: str, args: tuple, options: dict, lang: str) -> str:
     from .. import i18n
-    from . import build, to_svg
+    from . import _vl_version, build
 
-    with _LANGUAGE:  # the engine's threads share one current language
+    with _LANGUAGE:  # the engine's threads share one current language: build one at a time
         previous = i18n.get_language()
         i18n.set_language(lang)
         try:
-            return to_svg(build(builder, *args, **options))
+            spec = build(builder, *args, **options).to_dict(validate=False)
         finally:
             i18n.set_language(previous)
+    return draw(spec, "svg", vl_version=_vl_version())  # the drawing needs no language
 
 
 def _remote(address: str, spec: dict, fmt: str, options: dict) -> str | bytes:
