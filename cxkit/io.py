@@ -20,12 +20,16 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError
-from .i18n import t
+from .i18n import fmt_number, t
 
 #: Files larger than this are refused before anything is parsed.
 MAX_BYTES = 50 * 1024 * 1024
 #: Tables wider than this are refused (a grid has a few dozen criteria at most).
 MAX_COLUMNS = 1000
+#: Tables longer than this (data rows) are refused when reading reaches that row, so a
+#: file under MAX_BYTES of tiny rows cannot take gigabytes of memory (a campaign has
+#: hundreds of calls; a year of complaints, tens of thousands).
+MAX_ROWS = 200_000
 #: Cell texts meaning "not applicable" (compared in lower case).
 NA_TOKENS = frozenset({"", "na", "n/a", "n.a.", "-", "sans objet", "so", "s.o.", "nan"})
 TRUE_TOKENS = frozenset({"1", "oui", "o", "yes", "y", "true", "vrai", "x"})
@@ -93,17 +97,39 @@ def _separator(header_line: str) -> str:
 
 def _rows_from_csv(data: bytes, name: str) -> list[list]:
     text = _decode(data, name)
-    if not text.strip():
+    if not text or text.isspace():  # (no stripped copy of a large file)
         raise DataError(t("io.empty_file"), file=name)
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    first_line = next(line for line in _lines(text) if line.strip("\r\n"))
     sep = _separator(first_line)
     n_header = first_line.count(sep) + 1  # counted before csv parses a possibly huge header
     if n_header > MAX_COLUMNS:
         raise DataError(t("io.too_many_columns", n=n_header, limit=MAX_COLUMNS), file=name)
+    rows = []
     try:
-        return list(csv.reader(_io.StringIO(text, newline=""), delimiter=sep))
+        for row in csv.reader(_lines(text), delimiter=sep):
+            rows.append(row)
+            _check_length(rows, name)
     except csv.Error as exc:
         raise DataError(t("io.unreadable", reason=str(exc)), file=name) from None
+    return rows
+
+
+def _lines(text: str):
+    """The text's lines with their ends, one at a time, for ``csv.reader`` (``io.StringIO``
+    would first copy the whole file into a buffer four times its size). Lines end with
+    ``\n`` (``\r\n`` included), or ``\r`` alone in files with no ``\n`` (old Mac Excel)."""
+    sep = "\n" if "\n" in text else "\r"
+    start = 0
+    while start < len(text):
+        end = text.find(sep, start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
+def _check_length(rows: list, name: str) -> None:
+    if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS data rows are allowed
+        raise DataError(t("io.too_many_rows", limit=fmt_number(MAX_ROWS)), file=name)
 
 
 def _cell_text(value) -> str | None:
@@ -137,6 +163,7 @@ def _rows_from_xlsx(data: bytes, name: str) -> list[list]:
             if not rows and len(row) > MAX_COLUMNS:
                 raise DataError(t("io.too_many_columns", n=len(row), limit=MAX_COLUMNS), file=name)
             rows.append([_cell_text(v) for v in row])
+            _check_length(rows, name)
         return rows
     finally:
         book.close()

@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from cxkit import DataError
-from cxkit.io import (MAX_BYTES, MAX_COLUMNS, check_unique, csv_bytes, excel_bytes, parse_date,
+from cxkit.io import (MAX_BYTES, MAX_COLUMNS, MAX_ROWS, check_unique, csv_bytes, excel_bytes, parse_date,
                       parse_number, read_table, require_columns)
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
@@ -195,6 +195,24 @@ def test_upload_just_over_the_limit_is_refused(tmp_path):
     data = b"a,b\n" + b"1,2\n" * ((MAX_BYTES // 4) + 1)
     _, error = bounded(lambda: read_table(data, name="upload.csv"), mib=8)
     assert error is not None and "too large" in error.problem
+
+
+def test_file_of_tiny_rows_under_the_size_limit_is_refused_at_the_row_limit():
+    """48 MB of two-cell rows (12 million): refused once reading passes MAX_ROWS, in bounded
+    time and memory, instead of filling gigabytes"""
+    data = b"a,b\n" + b"1,2\n" * (12 * 2**20)
+    assert len(data) < MAX_BYTES
+    _, error = bounded(lambda: read_table(data, name="tiny_rows.csv"), seconds=15, mib=100)
+    assert error is not None and error.file == "tiny_rows.csv"
+    assert error.problem == "the file has more than 200,000 rows, the limit; split it, or keep the rows you need"
+
+
+def test_table_at_the_row_limit_is_read_whole():
+    """exactly MAX_ROWS data rows: read, nothing dropped"""
+    data = b"a;b\n" + b"".join(b"%d;x\n" % i for i in range(MAX_ROWS))
+    frame = read_table(data, name="full.csv")
+    assert len(frame) == MAX_ROWS
+    assert frame.index[-1] == MAX_ROWS + 1 and frame["a"].iloc[-1] == str(MAX_ROWS - 1)
 
 
 def test_ten_thousand_columns_are_refused():

@@ -153,3 +153,15 @@ def test_csv_bytes_french_opens_in_french_excel():
     data = csv_bytes(pd.DataFrame({"x": [1.5]}), lang="fr")
     assert data == "\ufeffx\n1,5\n".encode("utf-8")
     assert read_table(data, name="x.csv").loc[2, "x"] == "1,5"
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"], ids=["unix", "windows", "old-mac"])
+def test_read_table_line_ends_and_quoted_line_breaks(newline):
+    """every line end a spreadsheet writes; a quoted comment keeps its line break"""
+    data = newline.join([b"call_id;comment;wait", b'C1;"line one' + newline + b'line two";12',
+                         b"C2;short;30", b""])
+    frame = read_table(data, name="ends.csv")
+    assert list(frame.columns) == ["call_id", "comment", "wait"]
+    assert frame["call_id"].tolist() == ["C1", "C2"]
+    assert frame.loc[2, "comment"].splitlines() == ["line one", "line two"]
+    assert frame["wait"].tolist() == ["12", "30"]
