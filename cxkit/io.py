@@ -192,7 +192,8 @@ def read_table(source, *, name: str | None = None, allow_empty: bool = False) ->
     Raises
     ------
     DataError
-        Empty or unreadable file, unsupported type, too large or too wide, a column
+        Empty or unreadable file, unsupported type, too large, too wide or too long
+        (``MAX_BYTES``, ``MAX_COLUMNS``, ``MAX_ROWS``), a column
         without a name or a duplicated column name, a row longer than the header.
     """
     name = name or source_name(source)
