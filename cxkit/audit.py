@@ -101,6 +101,33 @@ def load_grid(source=None) -> pd.DataFrame:
     return grid
 
 
+def grid_choices(grid: pd.DataFrame) -> dict[str, dict]:
+    """What a team decides about a grid: ``{criterion: {"weight": w, "critical": c}}``
+    (kept in the workshop's store so notebook 03 scores with the grid chosen in 02)."""
+    return {str(r.criterion): {"weight": float(r.weight), "critical": bool(r.critical)}
+            for r in grid.itertuples(index=False)}
+
+
+def with_choices(grid: pd.DataFrame, choices: dict | None) -> pd.DataFrame:
+    """``grid`` with the weights and critical flags of ``choices`` (see :func:`grid_choices`).
+
+    Criteria absent from ``choices`` keep their own; choices for criteria the grid does
+    not have are ignored (the criteria themselves never change). A weight that is not a
+    number > 0 raises ``DataError`` naming the criterion; ``grid`` is not modified."""
+    out = grid.copy()
+    out.attrs = dict(grid.attrs)
+    for i, criterion in enumerate(out["criterion"]):
+        chosen = (choices or {}).get(str(criterion))
+        if not chosen:
+            continue
+        weight = chosen.get("weight")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) or weight <= 0:
+            raise DataError(t("audit.bad_weight", value=weight), column=str(criterion))
+        out.iloc[i, out.columns.get_loc("weight")] = float(weight)
+        out.iloc[i, out.columns.get_loc("critical")] = bool(chosen.get("critical", out["critical"].iloc[i]))
+    return out
+
+
 def load_scenarios() -> pd.DataFrame:
     """The call scenarios (``data/scenarios.csv``): ``scenario`` id, label, what the
     mystery caller says and what a good answer contains, in French and English."""

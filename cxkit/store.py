@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS answers (
     created REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS answers_kind ON answers(kind);
+CREATE TABLE IF NOT EXISTS settings (
+    name    TEXT PRIMARY KEY,
+    record  TEXT NOT NULL,
+    created REAL NOT NULL
+);
 """
 BUSY_TIMEOUT_S = 30.0
 
@@ -138,6 +143,27 @@ class Store:
         with self._connect() as con:
             rows = con.execute("SELECT record FROM answers WHERE kind = ? ORDER BY id", (kind,)).fetchall()
         return pd.DataFrame([json.loads(r[0]) for r in rows])
+
+    # --- the room's settings (e.g. the audit grid chosen in notebook 02) ---------------
+    def save_setting(self, name: str, value) -> None:
+        """Keep ``value`` (anything JSON can hold) under ``name``, replacing the previous
+        one, in one transaction."""
+        payload = json.dumps(value, default=_json_default, ensure_ascii=False)
+        with self._connect() as con:
+            con.execute("INSERT INTO settings (name, record, created) VALUES (?, ?, ?) "
+                        "ON CONFLICT(name) DO UPDATE SET record = excluded.record, created = excluded.created",
+                        (name, payload, time.time()))
+
+    def setting(self, name: str, default=None):
+        """The value saved under ``name``, else ``default``."""
+        with self._connect() as con:
+            row = con.execute("SELECT record FROM settings WHERE name = ?", (name,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def delete_setting(self, name: str) -> None:
+        """Forget the value saved under ``name`` (nothing happens if there is none)."""
+        with self._connect() as con:
+            con.execute("DELETE FROM settings WHERE name = ?", (name,))
 
     def integrity_ok(self) -> bool:
         """SQLite's own integrity check."""

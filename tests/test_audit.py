@@ -539,3 +539,61 @@ def test_a_call_dated_after_today_is_refused(tmp_path, small_grid):
     with pytest.raises(DataError) as err:
         audit.load_calls(path, small_grid)
     assert (err.value.row, err.value.column) == (3, "date") and "after today" in str(err.value)
+
+
+# --- the room's grid: chosen in notebook 02, used in notebook 03 ------------------------
+
+def test_grid_choices_round_trip_and_change_only_weights_and_critical_items():
+    """with_choices(grid, grid_choices(edited)) gives the edited weights and flags back;
+    unknown criteria are ignored and the grid given is left as it was"""
+    grid = audit.load_grid()
+    first, second = grid["criterion"].iloc[0], grid["criterion"].iloc[1]
+    choices = {first: {"weight": 4.5, "critical": True}, "no_such": {"weight": 9.0, "critical": True}}
+    room = audit.with_choices(grid, choices)
+    assert room.loc[room["criterion"] == first, "weight"].item() == 4.5
+    assert room.loc[room["criterion"] == first, "critical"].item()
+    assert room.loc[room["criterion"] == second, "weight"].item() == grid["weight"].iloc[1]
+    assert list(room["criterion"]) == list(grid["criterion"]) and len(room) == len(grid)
+    assert grid["weight"].iloc[0] != 4.5  # the shipped grid is untouched
+    assert audit.with_choices(grid, audit.grid_choices(room)).equals(room)
+    assert audit.with_choices(grid, None).equals(grid)
+
+
+@pytest.mark.parametrize("weight", [0, -1, "2", None, float("nan"), True])
+def test_grid_choices_refuse_a_weight_that_is_not_above_zero(weight):
+    grid = audit.load_grid()
+    first = grid["criterion"].iloc[0]
+    with pytest.raises(DataError) as err:
+        audit.with_choices(grid, {first: {"weight": weight, "critical": False}})
+    assert err.value.column == first and "the weight must be above 0" in err.value.problem
+
+
+def test_room_grid_from_notebook_02_scores_the_calls_of_notebook_03(tmp_path, monkeypatch):
+    """02's "use for the room" changes how 03 scores the sample calls; "back to the shipped
+    grid" undoes it, in the store and on the sliders"""
+    import cxkit as cx
+
+    monkeypatch.setenv("CXKIT_DB", str(tmp_path / "w.sqlite"))
+    grid = audit.load_grid()
+    shipped = audit.score_calls(audit.primary_calls(audit.load_sample_campaign(grid)), grid)
+
+    panel = cx.panels.audit.grid_panel()
+    rows = panel.children[0].children[-len(grid):]
+    heavy = grid["criterion"].iloc[0]
+    rows[0].children[1].value = 5.0  # the first criterion's weight slider
+    rows[0].children[2].value = not bool(grid["critical"].iloc[0])
+    use, reset = panel.children[2].children
+    use.click()
+    assert "notebook 03 now scores the calls with this grid" in panel.children[-1].value
+
+    session = cx.panels.audit.session("sample")
+    assert session.grid.loc[session.grid["criterion"] == heavy, "weight"].item() == 5.0
+    note = session.source_panel().children[-1].value
+    assert "room&#x27;s grid from notebook 02 (criteria changed: 1)" in note  # one criterion, both its choices
+    room = audit.score_calls(audit.primary_calls(audit.load_sample_campaign(session.grid)), session.grid)
+    assert not np.allclose(room["score"], shipped["score"])
+
+    reset.click()
+    assert rows[0].children[1].value == grid["weight"].iloc[0]
+    assert cx.panels.audit.session("sample").grid.equals(grid)
+    assert "shipped grid" in cx.panels.audit.session("sample").source_panel().children[-1].value

@@ -62,3 +62,18 @@ def test_default_path_follows_cxkit_db(monkeypatch, tmp_path):
     """Store(): the path comes from CXKIT_DB"""
     monkeypatch.setenv("CXKIT_DB", str(tmp_path / "w" / "x.sqlite"))
     assert Store().path == tmp_path / "w" / "x.sqlite"
+
+
+def test_settings_are_saved_replaced_and_forgotten(store):
+    """save_setting keeps one value per name (the last one); delete_setting forgets it"""
+    assert store.setting("audit_grid") is None
+    assert store.setting("audit_grid", {}) == {}
+    store.save_setting("audit_grid", {"w01": {"weight": 2.5, "critical": True}})
+    store.save_setting("audit_grid", {"w01": {"weight": 4.0, "critical": False}})
+    store.save_setting("other", [1, 2])
+    assert store.setting("audit_grid") == {"w01": {"weight": 4.0, "critical": False}}
+    assert Store(store.path).setting("other") == [1, 2]  # another kernel reads it
+    store.delete_setting("audit_grid")
+    store.delete_setting("never_saved")
+    assert store.setting("audit_grid") is None and store.setting("other") == [1, 2]
+    assert store.calls().empty and store.integrity_ok()

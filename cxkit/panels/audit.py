@@ -59,10 +59,21 @@ def grid_summary(grid: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def room_grid() -> pd.DataFrame:
+    """The shipped grid with the weights and critical items the room chose in notebook 02
+    (kept in the workshop's store), if it chose any."""
+    return audit.with_choices(audit.load_grid(), _store().setting(ROOM_GRID))
+
+
 def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
     """One weight slider and one "critical" box per criterion; the summary by section and
-    the call sheet (CSV at once, Excel on request) follow every change."""
-    base = audit.load_grid() if grid is None else grid
+    the call sheet (CSV at once, Excel on request) follow every change. "Use for the
+    room" keeps the choices in the workshop's store: notebook 03 then scores with them
+    (:func:`room_grid`); "Back to the shipped grid" forgets them.
+
+    Without ``grid``, the panel starts from the room's grid."""
+    shipped = audit.load_grid()
+    base = room_grid() if grid is None else grid
     lang = get_language()
     sliders, boxes, rows = {}, {}, []
     for g in base.itertuples(index=False):
@@ -90,6 +101,22 @@ def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
     excel_button = styled(widgets.Button(description=t("audit.grid.prepare_excel"), icon="file-excel-o"),
                           "cxkit-audit-sheet-excel")
     excel_link = widgets.HTML("")
+    use = styled(widgets.Button(description=t("audit.grid.use"), icon="check", button_style="primary",
+                                layout=widgets.Layout(width="auto")), "cxkit-audit-grid-use")
+    reset = styled(widgets.Button(description=t("audit.grid.reset"), icon="undo",
+                                  layout=widgets.Layout(width="auto")), "cxkit-audit-grid-reset")
+
+    @guarded(status)
+    def on_use(_button):
+        _store().save_setting(ROOM_GRID, audit.grid_choices(edited()))
+        status.ok(t("audit.grid.used"))
+
+    @guarded(status)
+    def on_reset(_button):
+        _store().delete_setting(ROOM_GRID)
+        for g in shipped.itertuples(index=False):
+            sliders[g.criterion].value, boxes[g.criterion].value = g.weight, bool(g.critical)
+        status.ok(t("audit.grid.was_reset"))
 
     @guarded(status)
     def on_change(_change):
@@ -109,7 +136,9 @@ def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
     for widget in [*sliders.values(), *boxes.values()]:
         widget.observe(on_change, names="value")
     excel_button.on_click(on_excel)
-    return widgets.VBox([card(t("audit.grid.title"), *rows), summary,
+    use.on_click(on_use)
+    reset.on_click(on_reset)
+    return widgets.VBox([card(t("audit.grid.title"), *rows), summary, widgets.HBox([use, reset]),
                          card(t("audit.grid.sheet_title"), sheet_csv, widgets.HBox([excel_button, excel_link])),
                          status])
 
@@ -169,6 +198,10 @@ def sample_size_panel() -> widgets.VBox:
 
 # --- notebook 03: one campaign shared by several panels -------------------------------
 
+#: The store setting that holds the room's grid choices (weights, critical items).
+ROOM_GRID = "audit_grid"
+
+
 def _store():
     from ..store import Store
 
@@ -185,7 +218,7 @@ class AuditSession:
     """
 
     def __init__(self, source: str = "sample", target: float = audit.TARGET):
-        self.grid = audit.load_grid()
+        self.grid = room_grid()
         self.scenarios = audit.load_scenarios()
         self.source = source
         self.target = target
@@ -271,7 +304,8 @@ class AuditSession:
         analyse.on_click(on_analyse)
         to_store.on_click(on_store)
         refresh.on_click(on_refresh)
-        return widgets.VBox([widgets.HBox([choice, refresh]), widgets.HBox([upload, analyse, to_store]), status])
+        return widgets.VBox([widgets.HBox([choice, refresh]), widgets.HBox([upload, analyse, to_store]), status,
+                             styled(widgets.HTML(grid_note_html(self.grid)), "cxkit-audit-grid-note")])
 
     # the form -------------------------------------------------------------------------
     def form_panel(self) -> widgets.VBox:
@@ -429,6 +463,15 @@ class AuditSession:
         button.on_click(on_click)
         self._views.append(draw)
         return widgets.VBox([widgets.HBox([button, link]), status])
+
+
+def grid_note_html(grid: pd.DataFrame) -> str:
+    """One line saying which grid scores the calls: the shipped one, or the room's from
+    notebook 02 and how many criteria it changes."""
+    changed = sum(a != b for a, b in zip(audit.grid_choices(grid).values(),
+                                         audit.grid_choices(audit.load_grid()).values()))
+    text = t("audit.grid.note_room", n=changed) if changed else t("audit.grid.note_shipped")
+    return f"<p class='cxkit-note'>{html.escape(text)}</p>"
 
 
 def session(source: str = "sample") -> AuditSession:

@@ -40,3 +40,25 @@ def test_audit_design_in_french(page, voila):
     assert "il faut environ 97 appels" in needed.inner_text()
     assert "10\u00a0%" in needed.inner_text()
     assert "Le client mystère dit" in page.locator(".cxkit-audit-scenarios").inner_text()
+
+
+def test_grid_chosen_here_scores_the_calls_in_notebook_03(page, voila):
+    """02 → 03: "Use this grid for the room" makes 03 score with it and say so; "Back to
+    the shipped grid" undoes it (so the other tests see the shipped grid)"""
+    open_notebook(page, voila, "02_designing_the_phone_audit", lang="en")
+    handle = page.locator(".cxkit-weight-greeting .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")
+    page.locator(".cxkit-audit-grid-use").click()
+    page.get_by_text("notebook 03 now scores the calls with this grid").wait_for()
+    try:
+        open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+        note = page.locator(".cxkit-audit-grid-note")
+        assert "room's grid from notebook 02 (criteria changed: 1)" in note.inner_text()
+        screenshot(page, "03_room_grid_en")
+    finally:
+        open_notebook(page, voila, "02_designing_the_phone_audit", lang="en")
+        page.locator(".cxkit-audit-grid-reset").click()
+        page.get_by_text("The shipped grid is back").wait_for()
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+    assert "scored with the shipped grid" in page.locator(".cxkit-audit-grid-note").inner_text()
