@@ -119,6 +119,28 @@ def fmt_number(x: float, decimals: int = 0, lang: str | None = None) -> str:
     return _bnumbers.format_decimal(x, format=pattern, locale=locale(lang))
 
 
+def parse_amount(text: str, lang: str | None = None) -> float:
+    """A number as a person types it in ``lang``: ``250 000`` or ``250000,5`` (fr),
+    ``250,000`` or ``250000.5`` (en); spaces and a € sign are ignored.
+
+    Raises ``ValueError`` with a sentence for the user when ``text`` is not such a number,
+    including a French ``250.000`` (a dot between thousands, which would otherwise read
+    as 250)."""
+    import re
+
+    lang = lang or get_language()
+    cleaned = re.sub(r"[\s\u00a0\u202f€]|EUR", "", str(text), flags=re.IGNORECASE)
+    problem = t("ui.not_an_amount", lang, value=str(text).strip(), example=fmt_number(250000.5, 1, lang))
+    if not cleaned or (lang == "fr" and re.search(r"\.\d{3}(?!\d)", cleaned)):
+        raise ValueError(problem)
+    if lang == "fr":  # babel wants the French thousands separator, which nobody types
+        cleaned = cleaned.replace(".", ",") if "," not in cleaned else cleaned
+    try:
+        return float(_bnumbers.parse_decimal(cleaned, locale=locale(lang), strict=True))
+    except _bnumbers.NumberFormatError:
+        raise ValueError(problem) from None
+
+
 def fmt_money(x: float, decimals: int = 0, currency: str = "EUR", lang: str | None = None) -> str:
     """``1234567`` → ``1 234 567 €`` (fr) or ``€1,234,567`` (en)."""
     digits = "." + "0" * decimals if decimals > 0 else ""

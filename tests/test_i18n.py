@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cxkit import i18n
-from cxkit.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
+from cxkit.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, parse_amount, t
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 LOCALE_DIR = Path(i18n.__file__).parent / "locale"
@@ -81,3 +81,24 @@ def test_set_language_refuses_unknown():
     """set_language: only fr and en are accepted"""
     with pytest.raises(ValueError):
         i18n.set_language("de")
+
+
+@pytest.mark.parametrize("lang, text, amount", [
+    ("fr", "250 000", 250000.0), ("fr", "250\u202f000 €", 250000.0), ("fr", "1 234,5", 1234.5),
+    ("fr", "250000", 250000.0), ("fr", "12.5", 12.5), ("fr", "0,25", 0.25),
+    ("en", "250,000", 250000.0), ("en", "€250,000", 250000.0), ("en", "1,234.5", 1234.5),
+    ("en", " 250000 ", 250000.0), ("en", "250000 EUR", 250000.0),
+])
+def test_parse_amount_reads_numbers_as_each_language_types_them(lang, text, amount):
+    assert parse_amount(text, lang) == amount
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "250.000"), ("fr", "1.234.567"), ("fr", "abc"), ("fr", ""), ("en", "1,5"), ("en", "12 k"),
+])
+def test_parse_amount_refuses_what_is_not_an_amount_or_is_ambiguous(lang, text):
+    """a French 250.000 would read as 250: refused, with an example in the right format"""
+    with pytest.raises(ValueError) as err:
+        parse_amount(text, lang)
+    example = "250 000,5" if lang == "fr" else "250,000.5"
+    assert example in str(err.value).replace("\u202f", " ").replace("\u00a0", " ")

@@ -61,3 +61,29 @@ def test_chart_view_updates_its_svg():
     view.update(alt.Chart(pd.DataFrame({"a": [1]})).mark_point().encode(x="a:Q"))
     assert view.value.startswith("<svg")
     assert isinstance(view, widgets.HTML)
+
+
+def test_amount_box_reads_the_language_refuses_bad_text_and_keeps_the_last_amount():
+    """AmountText: "300 000" in French sets 300000 and shows it grouped; text and a
+    negative are refused in the status, the box shows the last amount again"""
+    from cxkit import i18n
+    from cxkit.panels import AmountText
+
+    i18n.set_language("fr")
+    try:
+        status, seen = Status(), []
+        box = AmountText(250000, minimum=0, status=status)
+        box.observe(lambda change: seen.append(change["new"]), names="amount")
+        assert box.value == "250\u202f000" and box.amount == 250000.0
+        box.value = "300 000"
+        assert box.amount == 300000.0 and box.value == "300\u202f000" and status.value == ""
+        box.value = "trois cents"
+        assert box.amount == 300000.0 and box.value == "300\u202f000"
+        assert "n&#x27;est pas un montant" in status.value and "cxkit-error" in status.value
+        box.value = "-5"
+        assert box.amount == 300000.0 and "au moins 0" in status.value
+        box.value = "1 234,5"
+        assert box.amount == 1234.5 and box.value == "1\u202f234,50" and status.value == ""
+        assert seen == [300000.0, 1234.5]
+    finally:
+        i18n.set_language("en")

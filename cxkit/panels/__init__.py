@@ -7,10 +7,10 @@ panels live in a submodule named after its topic (``cx.panels.home``, ``cx.panel
 from __future__ import annotations
 
 from .._lazy import submodule_getattr
-from .base import (XLSX_MIME, ChartView, Download, Status, card, download_link, guarded,
+from .base import (XLSX_MIME, AmountText, ChartView, Download, Status, card, download_link, guarded,
                    styled, uploaded_file)
 
-__all__ = ["XLSX_MIME", "ChartView", "Download", "Status", "card", "download_link", "guarded",
+__all__ = ["XLSX_MIME", "AmountText", "ChartView", "Download", "Status", "card", "download_link", "guarded",
            "styled", "uploaded_file"]
 
 

@@ -18,10 +18,11 @@ import pickle
 from collections.abc import Callable
 
 import ipywidgets as widgets
+import traitlets
 
 from .. import charts
 from ..errors import DataError
-from ..i18n import get_language, t
+from ..i18n import fmt_number, get_language, parse_amount, t
 
 log = logging.getLogger("cxkit")
 
@@ -96,6 +97,52 @@ class ChartView(widgets.HTML):
     def clear(self) -> None:
         self.value = ""
         self._drawn = None
+
+
+class AmountText(widgets.Text):
+    """A money or count box that reads and shows numbers as the participant's language
+    writes them (``250 000`` in French, ``250,000`` in English).
+
+    ``amount`` holds the number (observe it, not ``value``). A text that is not a number,
+    or is below ``minimum``, is refused in ``status`` and the box shows the last amount
+    again; the text is read when the participant presses Enter or leaves the box."""
+
+    amount = traitlets.Float()
+
+    def __init__(self, amount: float, *, minimum: float = 0.0, status: "Status | None" = None, **kwargs):
+        super().__init__(value=self._text(amount), continuous_update=False, **kwargs)
+        self.add_class("cxkit-amount")
+        self.minimum, self.status, self._showing = minimum, status, False
+        self.amount = float(amount)
+        self.observe(self._on_text, names="value")
+
+    def _on_text(self, change) -> None:
+        if self._showing:  # our own rewrite of the text
+            return
+        try:
+            number = parse_amount(change["new"])
+            if number < self.minimum:
+                raise ValueError(t("ui.below_min", minimum=fmt_number(self.minimum)))
+        except ValueError as error:
+            if self.status is not None:
+                self.status.error(str(error))
+            self._show(self.amount)
+            return
+        if self.status is not None:
+            self.status.clear()
+        self._show(number)
+        self.amount = number
+
+    def _show(self, number: float) -> None:
+        self._showing = True
+        try:
+            self.value = self._text(number)
+        finally:
+            self._showing = False
+
+    @staticmethod
+    def _text(number: float) -> str:
+        return fmt_number(number, 0 if float(number).is_integer() else 2)
 
 
 def styled(widget: widgets.Widget, *classes: str) -> widgets.Widget:

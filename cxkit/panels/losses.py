@@ -11,7 +11,7 @@ import ipywidgets as widgets
 from .. import losses
 from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, labels, t
 from ..io import excel_bytes
-from .base import ChartView, Download, Status, card, guarded, styled, uploaded_file
+from .base import AmountText, ChartView, Download, Status, card, guarded, styled, uploaded_file
 
 #: Default decision inputs of the sample company (money per year unless stated).
 DEFAULTS = {"target_bad_call_rate": 0.08, "plan_cost": 250_000.0, "audit_cost": 15_000.0,
@@ -91,8 +91,9 @@ class LossDashboard:
         self.download = None
         self.download_box = widgets.HBox([self.prepare])
 
-        for widget in (self.target, self.plan_cost, self.audit_cost, self.opex, self.other_failures):
-            widget.observe(self._on_input, names="value")
+        self.target.observe(self._on_input, names="value")
+        for widget in (self.plan_cost, self.audit_cost, self.opex, self.other_failures):
+            widget.observe(self._on_input, names="amount")
         self.company.observe(guarded(self.status)(self._on_company), names="value")
         self.upload.observe(guarded(self.status)(self._on_upload), names="value")
         self.reset.on_click(guarded(self.status)(self._on_reset))
@@ -100,10 +101,9 @@ class LossDashboard:
         self._fill_sliders()
         self.recompute()
 
-    def _money(self, value: float, key: str, css: str) -> widgets.BoundedFloatText:
-        box = widgets.BoundedFloatText(value=value, min=0, max=1e12, step=1000, description=t(key),
-                                       style=_WIDE, layout=widgets.Layout(width="420px"))
-        return styled(box, css)
+    def _money(self, value: float, key: str, css: str) -> AmountText:
+        return styled(AmountText(value, minimum=0, status=self.status, description=t(key),
+                                 style=_WIDE, layout=widgets.Layout(width="420px")), css)
 
     # --- assumptions to sliders -------------------------------------------------------
     def _fill_sliders(self) -> None:
@@ -182,8 +182,8 @@ class LossDashboard:
         """Recompute the whole dashboard from the sliders and redraw it (headline first)."""
         current = losses.with_likely(self.assumptions, self.values())
         result = losses.dashboard(current, target_bad_call_rate=self.target.value,
-                                  plan_cost=self.plan_cost.value, audit_cost=self.audit_cost.value,
-                                  opex=self.opex.value, other_failure_costs=self.other_failures.value,
+                                  plan_cost=self.plan_cost.amount, audit_cost=self.audit_cost.amount,
+                                  opex=self.opex.amount, other_failure_costs=self.other_failures.amount,
                                   n=N_DRAWS, seed=0)
         self.current, self.result = current, result
         self.status.clear()
@@ -191,7 +191,7 @@ class LossDashboard:
         self.download_box.children = [self.prepare]
         self.plan_text.value = _plan_html(result["plan"], current.at["bad_call_rate", "likely"], self.target.value)
         self.audit_text.value = _audit_html(result["audit"])
-        self.nonq_text.value = _nonq_html(result["non_quality"], result["loss"]["rework"], self.other_failures.value)
+        self.nonq_text.value = _nonq_html(result["non_quality"], result["loss"]["rework"], self.other_failures.amount)
         self.acq_text.value = _acq_html(result["acquisition"])
         self.breakdown.draw("losses.breakdown_chart", result["loss"])
         self.histogram.draw("losses.distribution_chart", result["distribution"], likely=result["loss"]["total"],

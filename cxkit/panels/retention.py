@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from .. import retention
 from ..i18n import fmt_money, fmt_number, fmt_percent, t
-from .base import ChartView, Status, guarded, styled
+from .base import AmountText, ChartView, Status, guarded, styled
 
 _STYLE = {"description_width": "170px"}
 _LAYOUT = widgets.Layout(width="460px")
@@ -45,20 +45,22 @@ def clv_panel() -> widgets.VBox:
     margin = _slider("retention.margin", 300, 50, 2000, 10, css="cxkit-clv-margin")
     keep = _slider("retention.retention", 0.80, 0.50, 0.97, 0.01, percent=True, css="cxkit-clv-retention")
     discount = _slider("retention.discount", 0.08, 0.0, 0.20, 0.01, percent=True)
-    customers = widgets.IntText(value=10000, description=t("retention.customers"), style=_STYLE, layout=_LAYOUT)
     out, status = _result("cxkit-clv-result"), Status()
+    customers = styled(AmountText(10000, minimum=1, status=status, description=t("retention.customers"),
+                                  style=_STYLE, layout=_LAYOUT), "cxkit-clv-customers")
 
     @guarded(status)
     def update():
         value = retention.clv(margin.value, keep.value, discount.value)
         out.value = _p(t("retention.clv_result", clv=fmt_money(value),
                          life=fmt_number(retention.expected_lifetime(keep.value), 1),
-                         n=fmt_number(customers.value),
-                         base=fmt_money(retention.base_value(customers.value, margin.value, keep.value,
+                         n=fmt_number(customers.amount),
+                         base=fmt_money(retention.base_value(customers.amount, margin.value, keep.value,
                                                              discount.value))))
         status.clear()
 
-    _wire(update, margin, keep, discount, customers)
+    customers.observe(lambda change: update(), names="amount")
+    _wire(update, margin, keep, discount)
     return widgets.VBox([margin, keep, discount, customers, out, status])
 
 

@@ -70,3 +70,25 @@ def test_own_file_and_excel_download(page, voila, tmp_path):
     again = losses.load_assumptions(path, name="loss_estimate.xlsx")
     assert again.at["customers", "likely"] == 40000
     screenshot(page, "05_estimating_the_losses_own_file")
+
+
+def test_plan_cost_box_reads_french_amounts_and_refuses_text(page, voila):
+    """losses: the plan cost shows '250 000'; typing '300 000' redraws the plan at 300 000 €,
+    a text is refused next to the dashboard and the box shows the last amount again"""
+    open_notebook(page, voila, "05_estimating_the_losses", lang="fr")
+    box = page.locator(".cxkit-plan-cost input")
+    box.wait_for()
+    assert box.input_value() == "250\u202f000"
+    plan = page.locator(".cxkit-plan")
+    assert "un plan coûtant 250\u202f000\u00a0€" in plan.inner_text()
+    box.fill("300 000")
+    box.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.cxkit-plan').innerText.includes('un plan coûtant 300\\u202f000')")
+    assert box.input_value() == "300\u202f000"
+    box.fill("beaucoup")
+    box.press("Enter")
+    page.wait_for_selector(".cxkit-status:has-text('n’est pas un montant'), .cxkit-status:has-text(\"n'est pas un montant\")")
+    page.wait_for_function("() => document.querySelector('.cxkit-plan-cost input').value === '300\\u202f000'")
+    assert "un plan coûtant 300\u202f000" in plan.inner_text()
+    assert "Traceback" not in page.content()  # the refusal is the one sentence, nothing more
