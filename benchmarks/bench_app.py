@@ -233,6 +233,36 @@ def _engine_rss(voila_pid: int) -> float:
     return 0.0
 
 
+def bench_app_twenty_at_once_server_side():
+    """Twenty requests for notebook 03 at once, by plain HTTP clients: the server's share of
+    the first render when twenty laptops join together (the browser test runs twenty
+    Chromium pages on the same two cores, which more than doubles it)."""
+    import threading
+    import urllib.request
+
+    slug = "03_scoring_the_phone_audit"
+    app = _App.get()
+    url = app.server.url(slug, "en")
+    seconds: list[float] = []
+
+    def fetch() -> None:
+        start = time.perf_counter()
+        body = urllib.request.urlopen(url, timeout=600).read()  # Voilà streams until the last cell ran
+        if b"cxkit-lang" in body:
+            seconds.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=fetch) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if len(seconds) != 20:
+        raise RuntimeError(f"only {len(seconds)} of 20 pages rendered")
+    return {"name": "app: 20 pages of 03 at once, server side (last one done)", "value": max(seconds),
+            "unit": "s", "target": 30.0,
+            "notes": f"median {statistics.median(seconds):.1f} s; no browser on this machine"}
+
+
 def bench_app_slider_to_headline():
     """Voilà: a key press on the bad-call-rate slider until the dashboard's headline changes
     (median of 5 presses, measured in the page)."""

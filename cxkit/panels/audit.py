@@ -17,6 +17,8 @@ import re
 import uuid
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_description import DescriptionStyle  # styles are not re-exported
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 import pandas as pd
 
 from .. import audit
@@ -325,20 +327,27 @@ class AuditSession:
                                           style={"description_width": "110px"}), "cxkit-audit-comment")
         na = t("audit.na")
         inputs, errors, rows = {}, {}, []
+        # One layout and one style shared by all the rows' widgets of a kind (ipywidgets
+        # allows it): each is a model the page must receive, and the form has a row per
+        # criterion; shared, they halve what twenty participants' pages load at once.
+        shared = {"field": widgets.Layout(width="130px"), "label": widgets.Layout(width=_LABEL_WIDTH),
+                  "plain": widgets.Layout(), "row": widgets.Layout(), "html": HTMLStyle(),
+                  "choice": DescriptionStyle(), "text": TextStyle()}
         for g in self.grid.itertuples(index=False):
             if g.kind == "yes_no":
                 field = widgets.Dropdown(options=[(na, "NA"), (t("audit.yes"), "oui"), (t("audit.no"), "non")],
-                                         value="NA", layout=widgets.Layout(width="130px"))
+                                         value="NA", layout=shared["field"], style=shared["choice"])
             elif g.kind == "scale":
                 field = widgets.Dropdown(options=[(na, "NA")] + [(str(i), str(i)) for i in range(5)],
-                                         value="NA", layout=widgets.Layout(width="130px"))
+                                         value="NA", layout=shared["field"], style=shared["choice"])
             else:
-                field = widgets.Text(placeholder=na, layout=widgets.Layout(width="130px"))
+                field = widgets.Text(placeholder=na, layout=shared["field"], style=shared["text"])
             inputs[g.criterion] = styled(field, "cxkit-field", f"cxkit-field-{g.criterion}")
-            errors[g.criterion] = styled(Status(), f"cxkit-field-error-{g.criterion}")
+            errors[g.criterion] = styled(Status(layout=shared["plain"], style=shared["html"]),
+                                         f"cxkit-field-error-{g.criterion}")
             label = widgets.HTML(f"{html.escape(getattr(g, f'label_{lang}'))}"
-                                 + (" <b>*</b>" if g.critical else ""), layout=widgets.Layout(width=_LABEL_WIDTH))
-            rows.append(widgets.HBox([label, inputs[g.criterion], errors[g.criterion]]))
+                                 + (" <b>*</b>" if g.critical else ""), layout=shared["label"], style=shared["html"])
+            rows.append(widgets.HBox([label, inputs[g.criterion], errors[g.criterion]], layout=shared["row"]))
         head_errors = {"evaluator": Status(), "scenario": Status(), "date": Status()}
         submit = styled(widgets.Button(description=t("audit.form.submit"), button_style="primary", icon="check"),
                         "cxkit-audit-submit")
