@@ -212,3 +212,22 @@ def test_a_kernel_showing_panels_never_loads_altair_when_the_engine_runs(tmp_pat
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_kernel_draws_itself_when_the_engine_does_not_answer(tmp_path, monkeypatch):
+    """an engine that accepts but never answers costs ANSWER_TIMEOUT_S, then the kernel draws"""
+    import threading
+    from multiprocessing.connection import Listener
+
+    address, key = str(tmp_path / "mute.sock"), b"k" * 16
+    listener = Listener(address, family="AF_UNIX", authkey=key)
+    held = []
+    threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
+    monkeypatch.setenv(chart_engine.ENV_ADDRESS, address)
+    monkeypatch.setenv(chart_engine.ENV_KEY, key.decode())
+    monkeypatch.setattr(chart_engine, "ANSWER_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(chart_engine, "_warned", False)
+    started = time.monotonic()
+    assert chart_engine.convert(SPEC, "svg") == chart_engine.draw(SPEC, "svg")
+    assert 0.5 <= time.monotonic() - started < 10
+    listener.close()

@@ -35,6 +35,9 @@ from multiprocessing.connection import Client, Listener
 ENV_ADDRESS = "CXKIT_CHART_ENGINE"
 ENV_KEY = "CXKIT_CHART_ENGINE_KEY"
 FORMATS = ("svg", "png")
+#: Seconds a kernel waits for the engine's answer before drawing the chart itself (a
+#: room's worth of charts queued behind each other takes a few seconds at most).
+ANSWER_TIMEOUT_S = 60.0
 
 _log = logging.getLogger("cxkit.charts.engine")
 _LANGUAGE = threading.Lock()
@@ -103,6 +106,8 @@ def _ask(address: str, request: bytes) -> bytes:
     """Send one request; return the drawing, or raise the engine's error as ValueError."""
     with Client(address, family="AF_UNIX", authkey=_key()) as connection:
         connection.send_bytes(request)
+        if not connection.poll(ANSWER_TIMEOUT_S):
+            raise TimeoutError(f"no answer in {ANSWER_TIMEOUT_S:g} s")
         answer = connection.recv_bytes()
     status, payload = answer[:1], answer[1:]
     if status == b"E":
