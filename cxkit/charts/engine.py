@@ -52,13 +52,10 @@ def convert(spec: dict, fmt: str = "svg", **options) -> str | bytes:
     when the environment names one, else in this process."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown chart format {fmt!r}; expected one of {FORMATS}")
-    address = os.environ.get(ENV_ADDRESS)
-    if address and address != "off":
-        try:
-            return _remote(address, spec, fmt, options)
-        except (OSError, EOFError, AuthenticationError) as error:  # engine gone: draw here
-            _warn_once(f"chart engine at {address} unreachable ({error}); drawing in the kernel")
-    return draw(spec, fmt, **options)
+    answer = _from_engine(b"J" + json.dumps({"format": fmt, "spec": spec, "options": options}).encode("utf-8"))
+    if answer is None:
+        return draw(spec, fmt, **options)
+    return answer.decode("utf-8") if fmt == "svg" else answer
 
 
 def draw(spec: dict, fmt: str = "svg", **options) -> str | bytes:
@@ -73,14 +70,8 @@ def draw(spec: dict, fmt: str = "svg", **options) -> str | bytes:
 def build_svg(builder: str, args: tuple, options: dict, lang: str) -> str:
     """The SVG of ``cxkit.charts.build(builder, *args, **options)`` drawn in language
     ``lang``: by the app's engine when the environment names one, else in this process."""
-    address = os.environ.get(ENV_ADDRESS)
-    if address and address != "off":
-        request = b"P" + pickle.dumps((builder, args, options, lang), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            return _ask(address, request).decode("utf-8")
-        except (OSError, EOFError, AuthenticationError) as error:  # engine gone: draw here
-            _warn_once(f"chart engine at {address} unreachable ({error}); drawing in the kernel")
-    return _build_here(builder, args, options, lang)
+    answer = _from_engine(b"P" + pickle.dumps((builder, args, options, lang), protocol=pickle.HIGHEST_PROTOCOL))
+    return _build_here(builder, args, options, lang) if answer is None else answer.decode("utf-8")
 
 
 def _build_here(builder: str, args: tuple, options: dict, lang: str) -> str:
@@ -97,9 +88,17 @@ def _build_here(builder: str, args: tuple, options: dict, lang: str) -> str:
     return draw(spec, "svg", vl_version=_vl_version())  # the drawing needs no language
 
 
-def _remote(address: str, spec: dict, fmt: str, options: dict) -> str | bytes:
-    answer = _ask(address, b"J" + json.dumps({"format": fmt, "spec": spec, "options": options}).encode("utf-8"))
-    return answer.decode("utf-8") if fmt == "svg" else answer
+def _from_engine(request: bytes) -> bytes | None:
+    """The engine's answer to ``request``; ``None`` when no engine runs, or when it cannot
+    be reached (logged once): the caller then draws in this process."""
+    address = os.environ.get(ENV_ADDRESS)
+    if not address or address == "off":
+        return None
+    try:
+        return _ask(address, request)
+    except (OSError, EOFError, AuthenticationError) as error:
+        _warn_once(f"chart engine at {address} unreachable ({error}); drawing in the kernel")
+        return None
 
 
 def _ask(address: str, request: bytes) -> bytes:
