@@ -75,7 +75,7 @@ def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
 
     Without ``grid``, the panel starts from the room's grid."""
     shipped = audit.load_grid()
-    base = room_grid() if grid is None else grid
+    base = audit.with_choices(shipped, _store().setting(ROOM_GRID)) if grid is None else grid
     lang = get_language()
     sliders, boxes, rows = {}, {}, []
     for g in base.itertuples(index=False):
