@@ -127,6 +127,19 @@ def _close_browser():
     _BROWSER.pop("playwright").stop()
 
 
+def _children(voila_pid: int, *words: str):
+    """``(process, memory_full_info)`` of each process under the Voilà process ``voila_pid``
+    whose command line holds one of ``words`` (processes gone meanwhile are skipped)."""
+    import psutil
+
+    for child in psutil.Process(voila_pid).children(recursive=True):
+        try:
+            if any(word in " ".join(child.cmdline()) for word in words):
+                yield child, child.memory_full_info()
+        except psutil.NoSuchProcess:
+            continue
+
+
 def kernel_memory(voila_pid: int) -> list[dict]:
     """RSS, PSS and USS (MB) of every kernel process started by the Voilà process ``voila_pid``.
 
@@ -135,20 +148,8 @@ def kernel_memory(voila_pid: int) -> list[dict]:
     kernels' PSS add up to what they take in RAM together; RSS counts every shared page
     in full in every kernel, so it is the pessimistic figure.
     """
-    import psutil
-
-    out = []
-    for child in psutil.Process(voila_pid).children(recursive=True):
-        try:
-            cmd = " ".join(child.cmdline())
-            if "ipykernel" not in cmd and "kernel-" not in cmd:
-                continue
-            info = child.memory_full_info()
-            out.append({"pid": child.pid, "rss_mb": info.rss / 2**20, "pss_mb": info.pss / 2**20,
-                        "uss_mb": info.uss / 2**20})
-        except psutil.NoSuchProcess:  # a kernel shut down meanwhile
-            continue
-    return out
+    return [{"pid": child.pid, "rss_mb": info.rss / 2**20, "pss_mb": info.pss / 2**20, "uss_mb": info.uss / 2**20}
+            for child, info in _children(voila_pid, "ipykernel", "kernel-")]
 
 
 def _exists(slug: str) -> bool:
@@ -222,15 +223,7 @@ def bench_app_memory_per_kernel():
 
 def _engine_rss(voila_pid: int) -> float:
     """RSS (MB) of the app's chart engine (cxkit.charts.engine), 0 if none runs."""
-    import psutil
-
-    for child in psutil.Process(voila_pid).children(recursive=True):
-        try:
-            if "cxkit.charts.engine" in " ".join(child.cmdline()):
-                return child.memory_info().rss / 2**20
-        except psutil.NoSuchProcess:
-            continue
-    return 0.0
+    return next((info.rss / 2**20 for _, info in _children(voila_pid, "cxkit.charts.engine")), 0.0)
 
 
 def bench_app_twenty_at_once_server_side():
