@@ -361,26 +361,81 @@ def tornado(assumptions: pd.DataFrame) -> pd.DataFrame:
 # --- decisions ------------------------------------------------------------------------------
 
 def improvement_plan(inputs: Mapping[str, float], target_bad_call_rate: float,
-                     plan_cost: float) -> pd.Series:
-    """The yearly return of bringing the bad-call rate from today's to a target.
+                     yearly_cost: float, one_off_cost: float = 0.0, years: int = 3) -> pd.Series:
+    """What bringing the bad-call rate from today's to a target returns, year by year.
 
-    ``saving = total(today) − total(bad_call_rate = target)`` (money per year, from
-    :func:`annual_loss`); ``net_gain = saving − plan_cost``;
-    ``roi = net_gain / plan_cost``; ``payback_months = 12 · plan_cost / saving``
-    (infinite when nothing is saved). ``plan_cost`` is the plan's yearly cost (training,
-    staff, tools), > 0.
+    Money per year unless said otherwise; the losses come from :func:`annual_loss`::
+
+        saving         = total(today) − total(bad_call_rate = target)       (per year)
+        net_gain       = saving − yearly_cost                               (per year)
+        payback_months = 12 · one_off_cost / net_gain    when net_gain > 0
+                         (0 when there is no one-off cost), infinite otherwise
+        npv            = − one_off_cost + Σ_{t=1..years} net_gain / (1 + d)^t
+        roi            = (years · net_gain − one_off_cost) / (years · yearly_cost + one_off_cost)
+
+    ``d`` is the inputs' ``discount_rate``. Convention: the one-off cost (training,
+    tools, set-up) is paid at t = 0, undiscounted; the yearly saving and the yearly cost
+    fall at the end of years 1 … ``years``. ``roi`` is the undiscounted gain over the
+    horizon per euro spent over it (with no one-off cost it is ``net_gain / yearly_cost``).
+    A plan whose yearly cost exceeds its yearly saving never pays back, whatever its
+    one-off cost: ``payback_months`` is infinite and ``pays_back`` is False.
+    Source: the usual capital-budgeting definitions (e.g. Brealey, Myers & Allen,
+    *Principles of Corporate Finance*, ch. 2 and 5).
+
+    Parameters
+    ----------
+    inputs : mapping
+        The loss model's inputs (:data:`INPUTS`), checked by :func:`check_inputs`.
+    target_bad_call_rate : float
+        The bad-call rate the plan reaches, a share in [0, 1].
+    yearly_cost : float
+        What the plan costs every year (staff, coaching, licences), ≥ 0 (money per year).
+    one_off_cost : float, default 0
+        What it costs once, at the start, ≥ 0 (money). ``yearly_cost + one_off_cost > 0``.
+    years : int, default 3
+        The horizon of the NPV and the ROI, a whole number ≥ 1.
+
+    Returns
+    -------
+    Series
+        ``loss_today``, ``loss_target``, ``saving``, ``yearly_cost``, ``plan_cost`` (the
+        same as ``yearly_cost``, kept for older callers), ``one_off_cost``, ``net_gain``,
+        ``roi``, ``payback_months``, ``pays_back`` (1.0 or 0.0), ``npv``, ``years``,
+        ``discount_rate``.
+
+    Raises
+    ------
+    DataError
+        A target outside [0, 1], a negative or non-numeric cost, both costs 0, or a
+        horizon that is not a whole number ≥ 1; the message names the input.
     """
-    if not 0 <= target_bad_call_rate <= 1:
+    target_bad_call_rate = float(check_value("target_bad_call_rate", target_bad_call_rate))
+    yearly_cost = float(check_value("yearly_cost", yearly_cost))
+    one_off_cost = float(check_value("one_off_cost", one_off_cost))
+    if target_bad_call_rate > 1:
         raise DataError(t("losses.not_a_share", name="target_bad_call_rate", value=target_bad_call_rate))
-    if not plan_cost > 0:
-        raise DataError(t("losses.not_positive", name="plan_cost", value=plan_cost))
+    if not yearly_cost + one_off_cost > 0:
+        raise DataError(t("losses.not_positive", name="yearly_cost", value=yearly_cost))
+    if isinstance(years, bool) or not float(years).is_integer() or years < 1:
+        raise DataError(t("losses.not_positive", name="years", value=years))
+    years = int(years)
     today = annual_loss(inputs)["total"]
     target = annual_loss({**inputs, "bad_call_rate": target_bad_call_rate})["total"]
     saving = today - target
+    net = saving - yearly_cost
+    rate = float(inputs["discount_rate"])
+    annuity = sum((1 + rate) ** -k for k in range(1, years + 1))
+    if net > 0:
+        payback = 12 * one_off_cost / net if one_off_cost > 0 else 0.0
+    else:
+        payback = float("inf")
     return pd.Series({
-        "loss_today": today, "loss_target": target, "saving": saving, "plan_cost": float(plan_cost),
-        "net_gain": saving - plan_cost, "roi": (saving - plan_cost) / plan_cost,
-        "payback_months": 12 * plan_cost / saving if saving > 0 else float("inf"),
+        "loss_today": today, "loss_target": target, "saving": saving,
+        "yearly_cost": yearly_cost, "plan_cost": yearly_cost, "one_off_cost": one_off_cost,
+        "net_gain": net,
+        "roi": (years * net - one_off_cost) / (years * yearly_cost + one_off_cost),
+        "payback_months": payback, "pays_back": float(net > 0),
+        "npv": -one_off_cost + net * annuity, "years": float(years), "discount_rate": rate,
     })
 
 
@@ -457,7 +512,7 @@ def acquisition_vs_retention(defectors: float, acquisition_cost: float,
 
 def dashboard(assumptions: pd.DataFrame, *, target_bad_call_rate: float, plan_cost: float,
               audit_cost: float, opex: float, other_failure_costs: float,
-              n: int = 20000, seed: int = 0) -> dict:
+              n: int = 20000, seed: int = 0, one_off_cost: float = 0.0, years: int = 3) -> dict:
     """Everything the manager's dashboard shows, recomputed in one call.
 
     The inputs are drawn once (:func:`draw_inputs`); the same draws give today's and the
@@ -486,7 +541,7 @@ def dashboard(assumptions: pd.DataFrame, *, target_bad_call_rate: float, plan_co
         "band": band(today["total"]),
         "distribution": distribution(today["total"]),
         "tornado": tornado(assumptions),
-        "plan": improvement_plan(inputs, target_bad_call_rate, plan_cost),
+        "plan": improvement_plan(inputs, target_bad_call_rate, plan_cost, one_off_cost, years),
         "audit": audit_value(today["total"], target["total"], plan_cost, audit_cost),
         "non_quality": cost_of_non_quality(loss["rework"] + other_failure_costs, opex),
         "acquisition": acquisition_vs_retention(parts["defectors"], inputs["acquisition_cost"]),

@@ -307,20 +307,55 @@ def test_tornado_orders_by_swing_and_leaves_out_fixed_inputs():
 def test_improvement_plan_by_hand():
     """improvement_plan: halving bad calls halves the loss; ROI and payback worked out by hand"""
     # today 19 433.33; at 0.1 the total halves → saving 9 716.67; cost 5 000
-    # net 4 716.67; ROI 0.94333; payback 12 · 5 000 / 9 716.67 = 6.175 months
+    # net 4 716.67; ROI 0.94333; a yearly cost only (no one-off): nothing to pay back
     plan = losses.improvement_plan(HAND, 0.1, 5000)
     assert plan["saving"] == pytest.approx(HAND_TOTAL / 2)
     assert plan["net_gain"] == pytest.approx(HAND_TOTAL / 2 - 5000)
     assert plan["roi"] == pytest.approx((HAND_TOTAL / 2 - 5000) / 5000)
-    assert plan["payback_months"] == pytest.approx(12 * 5000 / (HAND_TOTAL / 2))
+    assert plan["payback_months"] == 0.0
 
 
 def test_plan_that_saves_nothing_is_never_paid_back():
     """improvement_plan: a target above today's rate saves nothing and never pays back"""
     plan = losses.improvement_plan(HAND, 0.3, 1000)
-    assert plan["saving"] < 0 and math.isinf(plan["payback_months"])
-    with pytest.raises(DataError, match="plan_cost"):
+    assert plan["saving"] < 0 and math.isinf(plan["payback_months"]) and plan["pays_back"] == 0.0
+    with pytest.raises(DataError, match="yearly_cost"):
         losses.improvement_plan(HAND, 0.1, 0)
+    with pytest.raises(DataError, match="one_off_cost"):
+        losses.improvement_plan(HAND, 0.1, 100, one_off_cost=-1)
+    with pytest.raises(DataError, match="years"):
+        losses.improvement_plan(HAND, 0.1, 100, years=0)
+    with pytest.raises(DataError, match="target_bad_call_rate"):
+        losses.improvement_plan(HAND, 1.2, 100)
+
+
+def test_losing_plan_never_pays_back():
+    """improvement_plan: likely inputs, 18 % target, 250 000 €/year → net −203 097 €/year, never pays back"""
+    # today 469 027.83, at 18 %: 469 027.83 · 0.18 / 0.20 = 422 125.04 → saving 46 902.78
+    # net 46 902.78 − 250 000 = −203 097.22; ROI −203 097.22 / 250 000 = −0.8124
+    # NPV over 3 years at 8 %: −203 097.22 · (1/1.08 + 1/1.08² + 1/1.08³) = −203 097.22 · 2.577097 = −523 401.2
+    plan = losses.improvement_plan(losses.likely_values(losses.load_assumptions()), 0.18, 250_000)
+    assert plan["saving"] == pytest.approx(46_902.78, abs=0.01)
+    assert plan["net_gain"] == pytest.approx(-203_097.22, abs=0.01)
+    assert plan["roi"] == pytest.approx(-0.8124, abs=1e-4)
+    assert math.isinf(plan["payback_months"]) and plan["pays_back"] == 0.0
+    assert plan["npv"] == pytest.approx(-523_401.2, abs=0.5)
+    assert plan["plan_cost"] == plan["yearly_cost"] == 250_000
+
+
+def test_winning_plan_with_one_off_cost_by_hand():
+    """improvement_plan: one-off 6 000 at t=0, 2 000/year, saving 9 716.67 → payback 9.33 months, NPV 13 190"""
+    # net = 9 716.67 − 2 000 = 7 716.67 per year; payback = 12 · 6 000 / 7 716.67 = 9.3305 months
+    # NPV (10 %, 3 years, flows at the end of each year) = −6 000 + 7 716.67 · 2.486852 = 13 190.21
+    # ROI over 3 years = (3 · 7 716.67 − 6 000) / (3 · 2 000 + 6 000) = 17 150 / 12 000 = 1.42917
+    plan = losses.improvement_plan(HAND, 0.1, 2000, one_off_cost=6000, years=3)
+    assert plan["net_gain"] == pytest.approx(7716.667, abs=1e-3)
+    assert plan["payback_months"] == pytest.approx(9.3305, abs=1e-4)
+    assert plan["npv"] == pytest.approx(13190.21, abs=0.01)
+    assert plan["roi"] == pytest.approx(1.42917, abs=1e-5)
+    assert plan["pays_back"] == 1.0
+    # no one-off cost and a positive net gain: it pays from the first month
+    assert losses.improvement_plan(HAND, 0.1, 2000)["payback_months"] == 0.0
 
 
 def test_audit_value_by_hand():

@@ -242,10 +242,16 @@ def headline_html(result: dict) -> str:
 def _plan_html(plan, today: float, target: float) -> str:
     if plan["saving"] <= 0:
         return html.escape(t("losses.plan.never", today=fmt_percent(today, 1), target=fmt_percent(target, 1)))
-    return html.escape(t("losses.plan.text", today=fmt_percent(today, 1), target=fmt_percent(target, 1),
-                         saving=fmt_money(plan["saving"]), cost=fmt_money(plan["plan_cost"]),
-                         net=fmt_money(plan["net_gain"]), roi=fmt_percent(plan["roi"]),
-                         months=fmt_number(plan["payback_months"], 1)))
+    values = dict(today=fmt_percent(today, 1), target=fmt_percent(target, 1), saving=fmt_money(plan["saving"]),
+                  cost=fmt_money(plan["yearly_cost"]), net=fmt_money(plan["net_gain"]), roi=fmt_percent(plan["roi"]),
+                  npv=fmt_money(plan["npv"]), years=fmt_number(plan["years"]))
+    if not plan["pays_back"]:  # it costs more each year than it saves: no payback to quote
+        return html.escape(t("evidence.plan.losing", **values))
+    text = t("losses.plan.text", **values)
+    if plan["one_off_cost"] > 0:
+        text += " " + t("evidence.plan.payback", one_off=fmt_money(plan["one_off_cost"]),
+                        months=fmt_number(plan["payback_months"], 1))
+    return html.escape(text)
 
 
 def _audit_html(audit) -> str:
