@@ -12,6 +12,9 @@ Everything here is a pure function on pandas/numpy (no widgets, no charts):
 * :func:`score_calls` scores every call (vectorised over the calls × criteria matrix);
 * :func:`indicators`, :func:`wilson_interval`, :func:`mean_interval`, :func:`verdict`,
   :func:`sample_size` say what the scores allow one to conclude;
+* :func:`proof_power`, :func:`power_curve` and :func:`calls_needed` say how many calls an
+  audit needs to prove a shortfall (exact binomial power); :func:`compare_waves` and
+  :func:`second_wave_calls` compare two waves; :func:`evaluator_test` compares evaluators;
 * :func:`cohen_kappa` and :func:`kappa_by_criterion` check that two evaluators agree.
 """
 from __future__ import annotations
@@ -489,21 +492,149 @@ def wilson_curve(rate: float, n_values, confidence: float = 0.95) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def calls_to_be_sure(good: int, n: int, target: float = TARGET, confidence: float = 0.95) -> int | None:
-    """Calls needed, at the observed rate, for the interval to leave the target.
+#: The largest audit :func:`calls_needed` and :func:`second_wave_calls` will search.
+MAX_CALLS = 100_000
 
-    The margin is the distance between the observed rate and the target (at least one
-    point): :func:`sample_size` ``(|p − target|, p)``. ``None`` when there are no calls.
+
+def _proof_threshold(n, target: float, confidence: float) -> np.ndarray:
+    """For each ``n``, the largest count of good calls whose Wilson upper bound lies below
+    ``target`` (−1 when none does), i.e. the largest ``k`` the verdict calls ``"proven"``.
+
+    The Wilson upper bound of ``k/n`` is below ``target`` exactly when
+    ``k/n < target − z·√(target(1 − target)/n)`` (the score test of ``π = target``), so
+    ``k_max = ceil(n·c) − 1`` with that ``c``; the count is then checked against
+    :func:`wilson_interval` itself so that it agrees with :func:`verdict` to the last bit.
     """
-    if n <= 0:
-        return None
-    p = good / n
-    return sample_size(max(abs(p - target), 0.01), p=min(max(p, 0.0), 1.0), confidence=confidence)
+    z = _z(confidence)
+    n = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    c = target - z * np.sqrt(target * (1 - target) / n)
+    k = np.ceil(n * c).astype(np.int64) - 1
+    k = np.clip(k, -1, n)
+    for i in range(k.size):  # at most one step either way: rounding at the boundary
+        ni = int(n[i])
+        while k[i] + 1 <= ni and wilson_interval(int(k[i]) + 1, ni, confidence)[1] < target:
+            k[i] += 1
+        while k[i] >= 0 and not wilson_interval(int(k[i]), ni, confidence)[1] < target:
+            k[i] -= 1
+    return k
+
+
+def _check_share(name: str, value, *, open_interval: bool = False) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise DataError(t("audit.bad_rate", value=value), column=name) from None
+    if not math.isfinite(x) or not (0 < x < 1 if open_interval else 0 <= x <= 1):
+        raise DataError(t("audit.bad_rate", value=value), column=name)
+    return x
+
+
+def _power_at(n, true_rate: float, target: float, confidence: float) -> np.ndarray:
+    from scipy.stats import binom  # here, not at the top: scipy adds memory to every kernel
+
+    n = np.atleast_1d(np.asarray(n, dtype=np.int64))
+    k = _proof_threshold(n, target, confidence)
+    return np.where(k >= 0, binom.cdf(k, n, true_rate), 0.0)
+
+
+def proof_power(n: int, true_rate: float, target: float = TARGET, confidence: float = 0.95) -> float:
+    """The probability that an audit of ``n`` calls ends "proven" (:func:`verdict`).
+
+    With ``K ~ Binomial(n, true_rate)`` the number of good calls and ``k_max`` the
+    largest count whose Wilson upper bound (:func:`wilson_interval`) is below ``target``::
+
+        power = P(K ≤ k_max) = Σ_{k=0..k_max} C(n, k) · true_rate^k · (1 − true_rate)^(n−k)
+
+    computed exactly (``scipy.stats.binom.cdf``), no normal approximation. E.g. a true
+    good-call share of 70 % against an 80 % target: 81 calls prove it 57 % of the time.
+    Source: the exact power of a binomial test, e.g. Chow, Shao & Wang, *Sample Size
+    Calculations in Clinical Research* (2nd ed., 2008), §12.1; Wilson (1927) for the bound.
+
+    Returns 0.0 when no count of ``n`` calls can be proven. ``DataError`` when ``n`` is not
+    a whole number ≥ 1 or a rate is outside [0, 1] (the target strictly inside).
+    """
+    if isinstance(n, bool) or not float(n).is_integer() or n < 1:
+        raise DataError(t("evidence.bad_calls", value=n), column="n")
+    true_rate = _check_share("true_rate", true_rate)
+    target = _check_share("target", target, open_interval=True)
+    return float(_power_at(int(n), true_rate, target, confidence)[0])
+
+
+def power_curve(true_rate: float, target: float = TARGET, n_values=range(10, 301, 5),
+                confidence: float = 0.95) -> pd.DataFrame:
+    """:func:`proof_power` for each number of calls in ``n_values``: columns ``n`` and
+    ``power`` (a share). The curve is a saw-tooth, not a smooth rise: adding one call can
+    lower the power a little, because the count needed to prove moves in whole calls."""
+    true_rate = _check_share("true_rate", true_rate)
+    target = _check_share("target", target, open_interval=True)
+    n = np.asarray([int(v) for v in n_values], dtype=np.int64)
+    if n.size and n.min() < 1:
+        raise DataError(t("evidence.bad_calls", value=int(n.min())), column="n")
+    power = _power_at(n, true_rate, target, confidence) if n.size else np.array([], dtype=float)
+    return pd.DataFrame({"n": n, "power": power})
+
+
+def calls_needed(true_rate: float, target: float = TARGET, power: float = 0.8, confidence: float = 0.95,
+                 *, stable: bool = False) -> int:
+    """The smallest number of calls at which an audit proves the problem with probability
+    at least ``power``, if the true good-call share is ``true_rate``.
+
+    "Proves" means :func:`verdict` says ``"proven"``: the Wilson upper bound of the
+    observed share is below ``target``. The probability is :func:`proof_power`, exact
+    binomial. Example: true share 70 %, target 80 %: 81 calls prove it 57 % of the time,
+    and 130 calls are the first to give four chances in five (power 0.805).
+
+    The power is a saw-tooth in ``n``, not a steady rise (see :func:`power_curve`): the
+    count needed to prove moves in whole calls, so one call more can lower the power by
+    several points (130 calls: 0.805, 131 calls: 0.764). By default this returns the
+    smallest ``n`` whose power reaches ``power``, as the definition says. With
+    ``stable=True`` it returns the smallest ``n`` from which the power stays at or above
+    ``power`` for every larger ``n`` up to twice that number (141 in the example): the
+    safer figure when the audit may end up a few calls longer or shorter than planned.
+    Source: exact binomial power (Chow, Shao & Wang, *Sample Size Calculations in
+    Clinical Research*, 2nd ed. 2008, §12.1); the saw-tooth: Chernick & Liu (2002),
+    "The saw-toothed behavior of power versus sample size", *The American Statistician* 56:149–155.
+
+    Raises
+    ------
+    DataError
+        ``true_rate ≥ target`` (no audit can prove a problem that is not there), a rate
+        or ``power`` outside (0, 1), or no ``n`` up to :data:`MAX_CALLS` reaching it.
+    """
+    true_rate = _check_share("true_rate", true_rate)
+    target = _check_share("target", target, open_interval=True)
+    power = _check_share("power", power, open_interval=True)
+    if true_rate >= target:
+        raise DataError(t("evidence.needed_no_gap", rate=true_rate, target=target), column="true_rate")
+    start = 1
+    while start <= MAX_CALLS:  # blocks of n: the exact power of a whole block at once
+        stop = min(max(2 * start, 1024), MAX_CALLS)
+        n = np.arange(start, stop + 1)
+        ok = _power_at(n, true_rate, target, confidence) >= power
+        reached = np.flatnonzero(ok)
+        if reached.size and not stable:
+            return int(n[reached[0]])
+        if reached.size:
+            # the last n of the block below the power; check the window up to twice the answer
+            below = np.flatnonzero(~ok)
+            first = int(n[below[-1]] + 1) if below.size else int(n[0])
+            if first <= n[-1]:
+                window = np.arange(first, min(2 * first, MAX_CALLS) + 1)
+                fails = np.flatnonzero(_power_at(window, true_rate, target, confidence) < power)
+                if not fails.size:
+                    return first
+                start = int(window[fails[-1]]) + 1
+                continue
+        start = stop + 1
+    raise DataError(t("evidence.needed_too_many", n=MAX_CALLS), column="true_rate")
 
 
 def verdict_text(good: int, n: int, target: float = TARGET, confidence: float = 0.95,
                  lang: str | None = None) -> str:
-    """The verdict in plain words, with what it would take to be sure."""
+    """The verdict in plain words. "Proven" says the good-call share is below the target
+    at this confidence, not that customers are lost; a presumption says how many calls
+    would prove it, if the true share were the observed one, one time in two and four
+    times in five (:func:`calls_needed` with ``power`` 0.5 and 0.8)."""
     from .i18n import fmt_percent
 
     kind = verdict(good, n, target, confidence)
@@ -512,8 +643,21 @@ def verdict_text(good: int, n: int, target: float = TARGET, confidence: float = 
     low, high = wilson_interval(good, n, confidence)
     values = dict(n=n, good=good, rate=fmt_percent(good / n, 0, lang), low=fmt_percent(low, 0, lang),
                   high=fmt_percent(high, 0, lang), target=fmt_percent(target, 0, lang),
-                  needed=calls_to_be_sure(good, n, target, confidence), conf=fmt_percent(confidence, 0, lang))
+                  conf=fmt_percent(confidence, 0, lang))
+    if kind == "presumption":
+        rate = good / n
+        values.update(needed_even=_needed_or_more(rate, target, 0.5, confidence, lang),
+                      needed=_needed_or_more(rate, target, 0.8, confidence, lang))
     return t(f"audit.verdict.{kind}", lang, **values)
+
+
+def _needed_or_more(rate: float, target: float, power: float, confidence: float, lang) -> str:
+    from .i18n import fmt_number
+
+    try:
+        return fmt_number(calls_needed(rate, target, power, confidence), 0, lang)
+    except DataError:  # the gap is too small for any audit the search covers
+        return "> " + fmt_number(MAX_CALLS, 0, lang)
 
 
 # --- reading the campaign -------------------------------------------------------------

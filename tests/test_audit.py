@@ -305,12 +305,59 @@ def test_verdict_thresholds(good, n, expected):
 
 
 def test_verdict_text_in_both_languages():
-    """verdict_text: the plain sentence says proven / présomption and the calls needed"""
-    assert audit.verdict_text(0, 10, lang="en").startswith("Problem proven")
+    """verdict_text: proven says 'not that customers are lost'; a presumption gives the calls needed by exact power"""
+    text = audit.verdict_text(0, 10, lang="en")
+    assert text.startswith("Problem proven") and "not that customers are lost" in text
     text = audit.verdict_text(7, 10, lang="fr")
     assert text.startswith("Simple présomption") and "70\u00a0%" in text
-    # at p = .7, margin .1: 1.96² · .21 / .01 = 80.67 → 81 calls
-    assert "81" in text and audit.calls_to_be_sure(7, 10) == 81
+    # at a true 70 % against 80 %: 59 calls give an even chance, 130 four chances in five
+    assert "59 appels" in text and "130 appels quatre fois sur cinq" in text
+    assert not hasattr(audit, "calls_to_be_sure")
+
+
+def test_proof_power_enumerated_by_hand():
+    """proof_power: 10 calls at a true 70 % vs 80 %: proven only with ≤ 5 good, P = 0.150268"""
+    # Wilson upper bound < 0.8 ⇔ k/10 < 0.8 − 1.96·√(0.16/10) = 0.5521 ⇔ k ≤ 5
+    assert audit.wilson_interval(5, 10)[1] < 0.8 <= audit.wilson_interval(6, 10)[1]
+    by_hand = sum(math.comb(10, k) * 0.7 ** k * 0.3 ** (10 - k) for k in range(6))  # 0.1502683
+    assert audit.proof_power(10, 0.7, 0.8) == pytest.approx(by_hand, abs=1e-12)
+    assert by_hand == pytest.approx(0.150268, abs=1e-6)
+
+
+def test_proof_power_at_81_calls_is_a_coin_flip():
+    """proof_power: 81 calls at a true 70 % vs 80 % prove it only 57 % of the time (issue 14, item 1)"""
+    # k/81 < 0.8 − 1.96·√(0.16/81) = 0.71289 ⇔ k ≤ 57; P(Bin(81, 0.7) ≤ 57) = 0.5707
+    assert audit.wilson_interval(57, 81)[1] < 0.8 <= audit.wilson_interval(58, 81)[1]
+    assert audit.proof_power(81, 0.7, 0.8) == pytest.approx(0.5707, abs=1e-4)
+
+
+def test_calls_needed_by_exact_power():
+    """calls_needed: 130 calls give 80 % power at a true 70 % vs 80 %; 129 do not; saw-tooth handled by stable"""
+    n = audit.calls_needed(0.7, 0.8)
+    assert n == 130
+    assert audit.proof_power(130, 0.7, 0.8) == pytest.approx(0.8045, abs=1e-4)
+    assert audit.proof_power(129, 0.7, 0.8) < 0.8
+    assert all(audit.proof_power(k, 0.7, 0.8) < 0.8 for k in range(1, 130))
+    # one call more and the power drops (the count needed moves in whole calls)
+    assert audit.proof_power(131, 0.7, 0.8) == pytest.approx(0.7637, abs=1e-4)
+    stable = audit.calls_needed(0.7, 0.8, stable=True)
+    assert stable == 141
+    curve = audit.power_curve(0.7, 0.8, range(141, 283))
+    assert list(curve.columns) == ["n", "power"] and (curve["power"] >= 0.8).all()
+    assert audit.proof_power(140, 0.7, 0.8) < 0.8
+    assert audit.calls_needed(0.7, 0.8, power=0.5) == 59
+
+
+def test_calls_needed_refuses_what_cannot_be_proven():
+    """calls_needed: a true share at or above the target, or a rate outside (0, 1), is a DataError"""
+    with pytest.raises(DataError, match="true_rate"):
+        audit.calls_needed(0.8, 0.8)
+    with pytest.raises(DataError, match="power"):
+        audit.calls_needed(0.7, 0.8, power=1.0)
+    with pytest.raises(DataError, match="target"):
+        audit.proof_power(10, 0.7, 1.5)
+    with pytest.raises(DataError, match="n"):
+        audit.proof_power(0, 0.7, 0.8)
 
 
 @pytest.mark.parametrize("margin,p,expected", [(0.05, 0.5, 385), (0.1, 0.5, 97), (0.05, 0.8, 246)])
