@@ -262,6 +262,113 @@ def with_likely(assumptions: pd.DataFrame, values: Mapping[str, float]) -> pd.Da
     return frame
 
 
+def _audit_counts(scored: pd.DataFrame) -> tuple[int, int, object, object]:
+    """Good calls, calls, first and last date of a scored campaign (second scorings made
+    for calibration, ``ref_call`` set, left out)."""
+    if not isinstance(scored, pd.DataFrame) or "good" not in scored.columns:
+        raise DataError(t("evidence.from_audit_no_calls", n=0))
+    calls = scored[scored["ref_call"].isna()] if "ref_call" in scored.columns else scored
+    n = int(len(calls))
+    if n == 0:
+        raise DataError(t("evidence.from_audit_no_calls", n=0))
+    good = int(calls["good"].astype(bool).sum())
+    dates = pd.to_datetime(calls["date"], errors="coerce").dropna() if "date" in calls.columns else pd.Series([])
+    first, last = (dates.min().date(), dates.max().date()) if len(dates) else (None, None)
+    return good, n, first, last
+
+
+def _bad_call_band(good: float, n: float, confidence: float) -> tuple[float, float, float]:
+    from .audit import wilson_interval
+
+    low_good, high_good = wilson_interval(good, n, confidence)
+    return 1.0 - high_good, 1.0 - good / n, 1.0 - low_good
+
+
+def from_audit(assumptions: pd.DataFrame, scored: pd.DataFrame, confidence: float = 0.95, *,
+               lang: str | None = None) -> pd.DataFrame:
+    """The assumptions with ``bad_call_rate`` measured by the audit; every other row unchanged.
+
+    With ``good`` good calls out of ``n`` (the calls of ``scored``, from
+    :func:`cxkit.audit.score_calls`; second scorings for calibration left out) and
+    ``[g_low, g_high]`` the Wilson interval of the good-call share
+    (:func:`cxkit.audit.wilson_interval`)::
+
+        likely = 1 − good / n        (the share of calls that are not good)
+        low    = 1 − g_high
+        high   = 1 − g_low
+
+    A call that is "not good" (below the threshold, or a critical criterion failed) is
+    taken as "badly handled"; the row's ``notes`` say so and its ``source`` names the
+    audit: the number of calls, the dates of the first and last, and the confidence.
+    Shares in [0, 1]. ``lang`` is the language of that source text (default: current).
+
+    Raises
+    ------
+    DataError
+        ``scored`` has no call (or no ``good`` column).
+    """
+    good, n, first, last = _audit_counts(scored)
+    low, likely, high = _bad_call_band(good, n, confidence)
+    from .i18n import fmt_date, fmt_percent
+
+    out = assumptions.copy()
+    out.attrs = dict(assumptions.attrs)
+    out.loc["bad_call_rate", ["low", "likely", "high"]] = [low, likely, high]
+    dates = (t("evidence.from_audit_dates", lang, first=fmt_date(first, lang), last=fmt_date(last, lang))
+             if first is not None else "")
+    out.loc["bad_call_rate", "source"] = t("evidence.from_audit_source", lang, n=n, good=good, dates=dates,
+                                           conf=fmt_percent(confidence, 0, lang))
+    if "notes" in out.columns:
+        out.loc["bad_call_rate", "notes"] = t("evidence.from_audit_notes", lang)
+    out.attrs["audit"] = {"good": good, "n": n, "first": first, "last": last, "confidence": confidence}
+    return out
+
+
+def from_audit_projection(assumptions: pd.DataFrame, scored: pd.DataFrame, extra_calls=(0, 10, 50, 100),
+                          confidence: float = 0.95, n: int = 20000, seed: int = 0) -> pd.DataFrame:
+    """How the loss band would narrow if ``extra_calls`` more calls came at the same rate.
+
+    For each ``e`` in ``extra_calls`` the audit is taken to have ``n_calls = n + e`` calls
+    with the same share of good calls (``good · n_calls / n``, not rounded: the likely
+    path, not a draw), ``bad_call_rate`` set as in :func:`from_audit`, and:
+
+    * ``loss_at_low`` / ``loss_at_high``: the yearly loss with ``bad_call_rate`` at its
+      low / high bound, every other input at its likely value (the part of the band the
+      audit controls; :func:`annual_loss`);
+    * ``p10``, ``median``, ``p90``: the simulated yearly loss (:func:`simulate`, ``n``
+      draws, the same ``seed`` for every row so that rows differ only by the audit).
+
+    This is what more calls would *likely* make of the band, assuming the share stays as
+    observed; a real second batch will move the centre as well.
+
+    Returns
+    -------
+    DataFrame
+        One row per ``extra_calls``: ``extra_calls``, ``calls``, ``bad_call_low``,
+        ``bad_call_likely``, ``bad_call_high``, ``loss_at_low``, ``loss_likely``,
+        ``loss_at_high``, ``p10``, ``median``, ``p90`` (shares and money per year).
+    """
+    good, calls, _, _ = _audit_counts(scored)
+    base = from_audit(assumptions, scored, confidence)
+    rows = []
+    for extra in extra_calls:
+        if isinstance(extra, bool) or not float(extra).is_integer() or extra < 0:
+            raise DataError(t("losses.negative", name="extra_calls", value=extra))
+        total = calls + int(extra)
+        low, likely, high = _bad_call_band(good * total / calls, total, confidence)
+        frame = base.copy()
+        frame.loc["bad_call_rate", ["low", "likely", "high"]] = [low, likely, high]
+        inputs = likely_values(frame)
+        spread = band(simulate(frame, n=n, seed=seed)["total"])
+        rows.append({"extra_calls": int(extra), "calls": total, "bad_call_low": low, "bad_call_likely": likely,
+                     "bad_call_high": high,
+                     "loss_at_low": float(annual_loss({**inputs, "bad_call_rate": low})["total"]),
+                     "loss_likely": float(annual_loss(inputs)["total"]),
+                     "loss_at_high": float(annual_loss({**inputs, "bad_call_rate": high})["total"]),
+                     "p10": float(spread["p10"]), "median": float(spread["median"]), "p90": float(spread["p90"])})
+    return pd.DataFrame(rows)
+
+
 # --- uncertainty ---------------------------------------------------------------------------
 
 def draw_inputs(assumptions: pd.DataFrame, n: int = 20000, seed: int = 0) -> dict[str, np.ndarray]:

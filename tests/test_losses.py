@@ -483,3 +483,47 @@ def test_precomputed_value_gives_the_same_losses():
     plain = losses.loss_components(draws)
     reused = losses.loss_components(draws, value=plain["clv"])
     assert np.array_equal(plain["total"], reused["total"])
+
+
+# --- the audit feeds the model (issue 14) ----------------------------------------------------
+
+def _scored(good: int, n: int, *, second: int = 0) -> pd.DataFrame:
+    """n scored calls, the first ``good`` good, dated 2 to 11 March 2026, plus ``second``
+    re-scorings (ref_call set) that must be left out."""
+    dates = pd.date_range("2026-03-02", periods=n, freq="D")
+    frame = pd.DataFrame({"date": dates, "good": [i < good for i in range(n)], "ref_call": None},
+                         index=[f"c{i}" for i in range(n)])
+    extra = pd.DataFrame({"date": dates[:second], "good": [False] * second, "ref_call": ["c0"] * second},
+                         index=[f"r{i}" for i in range(second)])
+    return pd.concat([frame, extra]) if second else frame
+
+
+def test_from_audit_by_hand():
+    """from_audit: 7 good out of 10 → bad_call_rate 0.30, range 1 − Wilson (0.892209, 0.396778)"""
+    # Wilson 7/10 at 95 %: centre (0.7 + 3.841459/20) / 1.3841459 = 0.6444934
+    # half 1.959964 / 1.3841459 · √(0.021 + 0.0096036) = 0.2477153 → [0.396778, 0.892209]
+    set_language("en")
+    shipped = losses.load_assumptions()
+    result = losses.from_audit(shipped, _scored(7, 10, second=3))
+    row = result.loc["bad_call_rate"]
+    assert row["likely"] == pytest.approx(0.3)
+    assert row["low"] == pytest.approx(1 - 0.892209, abs=1e-6)
+    assert row["high"] == pytest.approx(1 - 0.396778, abs=1e-6)
+    assert "10 calls" in row["source"] and "2 Mar 2026" in row["source"] and "11 Mar 2026" in row["source"]
+    assert "badly handled" in row["notes"]
+    others = [n for n in losses.INPUTS if n != "bad_call_rate"]
+    pd.testing.assert_frame_equal(result.loc[others], shipped.loc[others])
+    assert shipped.at["bad_call_rate", "likely"] == 0.2  # the input is not modified
+    with pytest.raises(DataError):
+        losses.from_audit(shipped, _scored(0, 0))
+
+
+def test_from_audit_projection_narrows_the_band():
+    """from_audit_projection: at the same rate, 10, 50, 100 more calls narrow the audit's range and the loss band"""
+    table = losses.from_audit_projection(losses.load_assumptions(), _scored(7, 10), n=2000)
+    assert list(table["calls"]) == [10, 20, 60, 110]
+    assert table["bad_call_likely"].to_numpy() == pytest.approx([0.3] * 4)
+    width = table["bad_call_high"] - table["bad_call_low"]
+    assert width.is_monotonic_decreasing and (table["loss_at_high"] - table["loss_at_low"]).is_monotonic_decreasing
+    assert table.at[0, "bad_call_low"] == pytest.approx(1 - 0.892209, abs=1e-6)
+    assert ((table["p10"] <= table["median"]) & (table["median"] <= table["p90"])).all()
