@@ -644,3 +644,47 @@ def test_room_grid_from_notebook_02_scores_the_calls_of_notebook_03(tmp_path, mo
     assert rows[0].children[1].value == grid["weight"].iloc[0]
     assert cx.panels.audit.session("sample").grid.equals(grid)
     assert "shipped grid" in cx.panels.audit.session("sample").source_panel().children[-1].value
+
+
+# --- two waves (issue 14) --------------------------------------------------------------
+
+def test_compare_waves_reproduces_newcombe():
+    """compare_waves: Newcombe (1998) example 56/70 − 48/80 = 0.2, hybrid score interval 0.0524 to 0.3339"""
+    result = audit.compare_waves(48, 80, 56, 70)
+    assert result["difference"] == pytest.approx(0.2)
+    assert result["difference_low"] == pytest.approx(0.0524, abs=5e-5)
+    assert result["difference_high"] == pytest.approx(0.3339, abs=5e-5)
+    assert result["verdict"] == "improved"
+    # the other way round: the same interval, negated
+    back = audit.compare_waves(56, 70, 48, 80)
+    assert back["difference_low"] == pytest.approx(-0.3339, abs=5e-5) and back["verdict"] == "worse"
+
+
+def test_compare_waves_no_evidence_when_zero_is_inside():
+    """compare_waves: 6/10 then 7/10 → the interval contains 0: no evidence either way"""
+    result = audit.compare_waves(6, 10, 7, 10)
+    assert result["difference_low"] < 0 < result["difference_high"] and result["verdict"] == "no_evidence"
+    with pytest.raises(DataError, match="good_after"):
+        audit.compare_waves(6, 10, 11, 10)
+    with pytest.raises(DataError, match="n_before"):
+        audit.compare_waves(0, 0, 1, 10)
+
+
+def test_wave_power_enumerated():
+    """wave_power: 10/20 before, true 95 % after, 6 calls: only 6/6 shows 'improved' → power 0.95⁶ = 0.7351"""
+    lows = [audit.compare_waves(10, 20, k, 6)["difference_low"] for k in range(7)]
+    assert [low > 0 for low in lows] == [False] * 6 + [True]
+    assert audit.wave_power(0.5, 20, 0.45, 6) == pytest.approx(0.95 ** 6, abs=1e-12)
+
+
+def test_second_wave_calls_is_the_first_n_with_the_power():
+    """second_wave_calls: 60 % over 100 calls, +15 points → 137 calls (power 0.8005; 136 gives 0.7585)"""
+    n = audit.second_wave_calls(0.6, 100, 0.15)
+    assert n == 137
+    assert audit.wave_power(0.6, 100, 0.15, 137) == pytest.approx(0.8005, abs=1e-4)
+    assert all(audit.wave_power(0.6, 100, 0.15, k) < 0.8 for k in (1, 50, 100, 136))
+    # a first wave of 10 calls is too uncertain to ever show +10 points
+    with pytest.raises(DataError, match="n_before"):
+        audit.second_wave_calls(0.6, 10, 0.1)
+    with pytest.raises(DataError, match="improvement"):
+        audit.second_wave_calls(0.6, 100, -0.1)
