@@ -149,7 +149,7 @@ def _bounds(kind: str, best: float, worst: float) -> tuple[float | None, float |
     return min(best, worst), max(best, worst)
 
 
-def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
+def load_calls(source, grid: pd.DataFrame, *, scenarios=None, max_rows: int | None = None) -> pd.DataFrame:
     """A campaign of mystery calls, one row per call, checked against the grid.
 
     Parameters
@@ -161,6 +161,12 @@ def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
         time, for calibration) and ``comment``.
     grid : DataFrame
         From :func:`load_grid`.
+    scenarios : iterable of str, optional
+        The scenarios allowed (compared ignoring case; the id is kept as listed). Forms pass
+        the shipped list (:func:`load_scenarios`); a file may hold a client's own scenarios.
+    max_rows : int, optional
+        The most calls a file may hold, default ``cxkit.store.MAX_IMPORT_CALLS`` (a table
+        already in memory, such as the store's calls, is not limited here).
 
     Returns
     -------
@@ -168,25 +174,45 @@ def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
         ``call_id``, ``date`` (datetime64), ``scenario``, ``evaluator``, ``ref_call``,
         ``comment``, then one float column per criterion (NaN = not applicable: empty,
         NA, N/A, -, sans objet). yes_no values become 1.0/0.0. The index is the row as a
-        spreadsheet shows it.
+        spreadsheet shows it. ``attrs["cleaned"]`` lists the ``(row, column)`` of the cells
+        whose control characters were removed (see ``cxkit.io.cleaned_note``).
 
     Raises
     ------
     DataError
-        Empty file, missing column, duplicate or empty ``call_id``, a bad date or a date
-        after today (a call cannot have been made yet), text in a
+        Empty file, more calls than ``max_rows``, missing column, duplicate or empty
+        ``call_id``, a name longer than ``MAX_NAME_CHARS`` (``call_id``, ``scenario``,
+        ``evaluator``, ``ref_call``) or a comment longer than ``MAX_TEXT_CHARS``, a scenario
+        not in ``scenarios``, a bad date, one before 1990 or after today (a call cannot
+        have been made yet), text in a
         number column, a value outside the grid's range (a scale of 7 on 0–4, negative
         seconds), a yes/no that is neither.
     """
-    frame = read_table(source)
+    from .io import MAX_NAME_CHARS, MAX_TEXT_CHARS, check_text_column
+    from .store import MAX_IMPORT_CALLS
+
+    frame = read_table(source, max_rows=MAX_IMPORT_CALLS if max_rows is None else max_rows)
     name = frame.attrs.get("source")
     criteria = list(grid["criterion"])
     require_columns(frame, CALL_COLUMNS + criteria)
+    for col in ("call_id", "scenario", "evaluator", "ref_call", "comment"):
+        if col in frame:
+            frame[col] = check_text_column(frame, col, MAX_TEXT_CHARS if col == "comment" else MAX_NAME_CHARS,
+                                           one_line=col != "comment")
     for col in ("call_id", "scenario", "evaluator"):
         missing = na_mask(frame[col])
         if missing.any():
             raise DataError(t("io.required"), file=name, row=missing.idxmax(), column=col)
     check_unique(frame, "call_id")
+    if scenarios is not None:
+        known = {str(s).strip().lower(): str(s) for s in scenarios}
+        given = frame["scenario"].astype(str).str.strip()
+        unknown = ~given.str.lower().isin(known)
+        if unknown.any():
+            row = unknown.idxmax()
+            raise DataError(t("safety.unknown_scenario", value=given[row], expected=", ".join(known.values())),
+                            file=name, row=row, column="scenario")
+        frame["scenario"] = given.str.lower().map(known)
     dates = parse_date(frame, "date")
     future = dates > pd.Timestamp.today().normalize()
     if future.any():  # a mystery call cannot have been made after today
@@ -213,6 +239,7 @@ def load_calls(source, grid: pd.DataFrame) -> pd.DataFrame:
         row = unknown.idxmax()
         raise DataError(t("audit.unknown_ref", value=refs[row]), file=name, row=row, column="ref_call")
     out.attrs["source"] = name
+    out.attrs["cleaned"] = list(frame.attrs.get("cleaned") or [])
     return out
 
 
@@ -242,7 +269,18 @@ def calls_from_records(records: pd.DataFrame, grid: pd.DataFrame) -> pd.DataFram
         for c in grid["criterion"]:
             empty[c] = pd.Series(dtype=float)
         return empty
+    from .io import MAX_NAME_CHARS, MAX_TEXT_CHARS
+
     text = records.map(_cell_text).astype(object)
+    # calls stored by an older version may hold names or comments beyond today's limits
+    # (control characters are removed by read_table): cut them rather than refuse the room
+    for col, limit in (("call_id", MAX_NAME_CHARS), ("scenario", MAX_NAME_CHARS), ("evaluator", MAX_NAME_CHARS),
+                       ("ref_call", MAX_NAME_CHARS), ("comment", MAX_TEXT_CHARS)):
+        if col in text:
+            text[col] = text[col].map(lambda v, n=limit: v[:n] if isinstance(v, str) else v)
+    if "ref_call" in text:  # a second scoring whose call was deleted has nothing to compare with
+        orphan = text["ref_call"].notna() & ~text["ref_call"].isin(set(text["call_id"]))
+        text = text[~orphan]
     text.index = pd.RangeIndex(2, len(text) + 2, name="row")
     text.attrs["source"] = t("audit.source_store")
     return load_calls(text, grid)
@@ -252,11 +290,20 @@ def validate_record(record: dict, grid: pd.DataFrame) -> pd.DataFrame:
     """Check one call entered in the form as if it were a one-row file; return it parsed.
 
     Raises ``DataError`` whose ``column`` names the field at fault (the form shows the
-    message next to it).
+    message next to it): typed text holding a control character (refused, not cleaned),
+    a name longer than ``MAX_NAME_CHARS`` or a comment longer than ``MAX_TEXT_CHARS``, a
+    scenario not in ``data/scenarios.csv``, an infinite or absurd number, and every
+    problem :func:`load_calls` finds.
     """
+    from .io import MAX_NAME_CHARS, MAX_TEXT_CHARS, clean_text
+
+    for key, value in record.items():
+        if isinstance(value, str) or key in ("call_id", "scenario", "evaluator", "comment"):
+            clean_text(value, field=str(key), one_line=key != "comment",
+                       max_length=MAX_TEXT_CHARS if key == "comment" else MAX_NAME_CHARS)
     frame = pd.DataFrame([{k: _cell_text(v) for k, v in record.items()}], index=pd.Index([2], name="row"))
     frame.attrs["source"] = None
-    calls = load_calls(frame, grid)
+    calls = load_calls(frame, grid, scenarios=load_scenarios()["scenario"])
     score_calls(calls, grid)  # a call with no applicable criterion is refused here
     return calls
 
@@ -811,6 +858,101 @@ def second_wave_calls(rate_before: float, n_before: int, improvement: float, pow
         else:
             low = mid
     return high
+
+
+# --- are the evaluators marking alike? ---------------------------------------------------
+
+def evaluator_test(scored: pd.DataFrame, by: str = "evaluator", *, alpha: float = 0.05,
+                   resamples: int = 10_000, seed: int = 0) -> dict:
+    """Do the groups (evaluators by default) differ in their share of good calls more than
+    chance would make them? One test across all groups, not pairs of intervals.
+
+    The table is groups × (good, not good). Pearson's χ² test of independence
+    (``scipy.stats.chi2_contingency``, no continuity correction):
+    ``χ² = Σ (observed − expected)² / expected``, ``dof = groups − 1``. When an expected
+    count is below 5 the χ² approximation is poor and an exact test is used instead:
+    Fisher's exact test for two groups (``scipy.stats.fisher_exact``), and for more a
+    permutation test of the χ² statistic (``resamples`` shuffles of the good/not-good
+    labels with ``numpy.random.default_rng(seed)``; ``p = (1 + #{χ²* ≥ χ²}) / (1 + resamples)``).
+
+    Comparing every pair instead makes ``comparisons = g(g − 1)/2`` tests; if each were
+    run at ``alpha``, the chance of at least one false alarm when all groups are alike
+    would be up to ``1 − (1 − alpha)^comparisons`` (``family_false_alarm``; exact for
+    independent tests, an upper guide otherwise). Whether two intervals overlap is not a
+    test at all. Sources: K. Pearson (1900); R. A. Fisher (1922); on the overlap rule,
+    Schenker & Gentleman (2001), *The American Statistician* 55:182–186.
+
+    Returns
+    -------
+    dict
+        ``by``, ``groups`` (count), ``n`` (calls), ``table`` (DataFrame indexed by group:
+        ``good``, ``not_good``, ``n``, ``good_rate``), ``statistic`` (χ²), ``dof``,
+        ``p_value``, ``method`` (``"chi2"``, ``"fisher_exact"`` or ``"permutation"``),
+        ``min_expected``, ``comparisons``, ``family_false_alarm``, ``alpha`` and
+        ``different`` (``p_value < alpha``). With fewer than two groups the test is
+        ``"none"`` and the p-value NaN.
+    """
+    from scipy.stats import chi2_contingency, fisher_exact  # here: scipy adds memory to every kernel
+
+    if by not in scored.columns or "good" not in scored.columns:
+        raise DataError(t("io.missing_column", expected=f"{by}, good"), column=by)
+    calls = scored[scored["ref_call"].isna()] if "ref_call" in scored.columns else scored
+    good = calls["good"].astype(bool)
+    counts = pd.DataFrame({"good": good.groupby(calls[by]).sum().astype(int),
+                           "n": good.groupby(calls[by]).size().astype(int)})
+    counts["not_good"] = counts["n"] - counts["good"]
+    counts["good_rate"] = counts["good"] / counts["n"]
+    table = counts[["good", "not_good", "n", "good_rate"]]
+    g = int(len(table))
+    pairs = g * (g - 1) // 2
+    out = {"by": by, "groups": g, "n": int(table["n"].sum()), "table": table, "alpha": alpha,
+           "comparisons": pairs, "family_false_alarm": 1 - (1 - alpha) ** pairs}
+    observed = table[["good", "not_good"]].to_numpy(dtype=float)
+    if g < 2 or (observed.sum(axis=0) == 0).any():  # one group, or all good / all not good
+        out.update(statistic=float("nan") if g < 2 else 0.0, dof=max(g - 1, 0),
+                   p_value=float("nan") if g < 2 else 1.0, method="none", min_expected=float("nan"),
+                   different=False)
+        return out
+    res = chi2_contingency(observed, correction=False)
+    expected = np.asarray(res.expected_freq)
+    stat, p, method = float(res.statistic), float(res.pvalue), "chi2"
+    if expected.min() < 5:
+        if g == 2:
+            p, method = float(fisher_exact(observed.astype(int)).pvalue), "fisher_exact"
+        else:
+            rng = np.random.default_rng(seed)
+            labels_ = good.to_numpy()
+            codes = pd.Categorical(calls[by], categories=table.index).codes
+            rows = table["n"].to_numpy(dtype=float)
+            col = observed.sum(axis=0)
+            expect_good = rows * col[0] / col.sum()
+            expect_bad = rows * col[1] / col.sum()
+            hits = 0
+            for _ in range(int(resamples)):
+                shuffled = rng.permutation(labels_)
+                g_good = np.bincount(codes, weights=shuffled, minlength=g)
+                chi = (((g_good - expect_good) ** 2 / expect_good)
+                       + ((rows - g_good - expect_bad) ** 2 / expect_bad)).sum()
+                hits += chi >= stat - 1e-9
+            p, method = float((1 + hits) / (1 + int(resamples))), "permutation"
+    out.update(statistic=stat, dof=int(res.dof), p_value=p, method=method,
+               min_expected=float(expected.min()), different=bool(p < alpha))
+    return out
+
+
+def evaluator_test_text(result: dict, lang: str | None = None) -> str:
+    """The test of :func:`evaluator_test` in plain words, with the multiple-comparisons trap."""
+    from .i18n import fmt_number, fmt_percent
+
+    if result["method"] == "none":
+        return t("evidence.evaluators.none", lang)
+    p = result["p_value"]
+    values = dict(groups=result["groups"], n=result["n"], stat=fmt_number(result["statistic"], 2, lang),
+                  dof=result["dof"], p=fmt_number(p, 3, lang), method=t(f"evidence.method.{result['method']}", lang),
+                  pairs=result["comparisons"], alarm=fmt_percent(result["family_false_alarm"], 0, lang),
+                  alpha=fmt_percent(result["alpha"], 0, lang))
+    head = t("evidence.evaluators.different" if result["different"] else "evidence.evaluators.alike", lang, **values)
+    return head + " " + t("evidence.evaluators.trap", lang, **values)
 
 
 # --- reading the campaign -------------------------------------------------------------

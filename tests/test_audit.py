@@ -688,3 +688,34 @@ def test_second_wave_calls_is_the_first_n_with_the_power():
         audit.second_wave_calls(0.6, 10, 0.1)
     with pytest.raises(DataError, match="improvement"):
         audit.second_wave_calls(0.6, 100, -0.1)
+
+
+# --- evaluators compared by one test (issue 14) ------------------------------------------
+
+def _by_evaluator(counts: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    rows = [{"evaluator": who, "good": i < good} for who, (good, n) in counts.items() for i in range(n)]
+    return pd.DataFrame(rows)
+
+
+def test_evaluator_test_chi2_by_hand():
+    """evaluator_test: 17/36, 26/36, 17/36 good → χ² = 6.075, 2 dof, p = e^(−6.075/2) = 0.0480; 3 pairs"""
+    # expected 20 good / 16 not good per evaluator: (9/20 + 9/16) · 2 + (36/20 + 36/16) = 6.075
+    result = audit.evaluator_test(_by_evaluator({"Claire": (17, 36), "Mehdi": (26, 36), "Sophie": (17, 36)}))
+    assert result["method"] == "chi2" and result["dof"] == 2
+    assert result["statistic"] == pytest.approx(6.075)
+    assert result["p_value"] == pytest.approx(math.exp(-6.075 / 2))
+    assert result["different"] and result["comparisons"] == 3
+    assert result["family_false_alarm"] == pytest.approx(1 - 0.95 ** 3)
+    assert list(result["table"]["good"]) == [17, 26, 17]
+    text = audit.evaluator_test_text(result, lang="en")
+    assert "overlapping intervals do not show" in text and "3 pairs" in text
+    assert "intervalles qui se chevauchent" in audit.evaluator_test_text(result, lang="fr")
+
+
+def test_evaluator_test_goes_exact_when_counts_are_small():
+    """evaluator_test: 3/3 vs 0/3 → Fisher's exact p = 2/20 = 0.1; three small groups → permutation test"""
+    result = audit.evaluator_test(_by_evaluator({"A": (3, 3), "B": (0, 3)}))
+    assert result["method"] == "fisher_exact" and result["p_value"] == pytest.approx(0.1)
+    small = audit.evaluator_test(_by_evaluator({"A": (3, 4), "B": (1, 4), "C": (2, 4)}), resamples=2000)
+    assert small["method"] == "permutation" and 0 < small["p_value"] <= 1 and not small["different"]
+    assert audit.evaluator_test(_by_evaluator({"A": (3, 4)}))["method"] == "none"
