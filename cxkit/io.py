@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import io as _io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -34,7 +36,131 @@ MAX_ROWS = 200_000
 NA_TOKENS = frozenset({"", "na", "n/a", "n.a.", "-", "sans objet", "so", "s.o.", "nan"})
 TRUE_TOKENS = frozenset({"1", "oui", "o", "yes", "y", "true", "vrai", "x"})
 FALSE_TOKENS = frozenset({"0", "non", "n", "no", "false", "faux"})
+#: Longest name-like text (call id, evaluator, scenario, category, batch label…), characters.
+MAX_NAME_CHARS = 80
+#: Longest free text (a comment, an answer), characters; also the longest cell a file may hold.
+MAX_TEXT_CHARS = 2_000
+#: Numbers larger than this in absolute value are refused (a thousand billion: beyond any
+#: figure a workshop handles, and far below where floats lose whole units).
+MAX_MAGNITUDE = 1e12
+#: Dates before this are refused as typing errors (no campaign or complaint log is older).
+EARLIEST_DATE = dt.date(1990, 1, 1)
+#: An .xlsx whose parts unpack to more than this is refused before it is opened.
+MAX_UNPACKED_BYTES = 256 * 2**20
+#: ... and so is one whose shared-strings part alone unpacks to more than this ...
+MAX_SHARED_STRINGS_BYTES = 64 * 2**20
+#: ... or holds more different texts than this (openpyxl builds them all at once) ...
+MAX_SHARED_STRINGS = 300_000
+#: ... or a part over 10 MB compressed more than this many times (a zip bomb; real
+#: worksheets compress 5 to 30 times).
+MAX_COMPRESSION_RATIO = 100
+#: Characters refused in typed text and removed from a file's cells: those XML forbids
+#: (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF; lone surrogates),
+#: DEL and the C1 controls U+0080–U+009F, and the bidirectional overrides and isolates
+#: (U+202A–U+202E, U+2066–U+2069), which reorder how a label reads without being seen.
+CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                           "\ufffe\uffff\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\t\r\n]+")
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf©¨ª«®¯°±²³´µ¶·¸¹º»¼½¾¿€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€")
+
+
+# --- text at the doors ------------------------------------------------------------------
+
+def clean_text(value, *, field: str | None = None, max_length: int | None = None, one_line: bool = False,
+               remove: bool = False, row: int | None = None, file: str | None = None) -> str | None:
+    """Text checked at a door (a form, a file's cell, the store).
+
+    Parameters
+    ----------
+    value : str or None
+        ``None`` is returned as it is; anything else is turned into ``str``.
+    field : str, optional
+        The field or column named in the error (the form shows it next to that field).
+    max_length : int, optional
+        Longest text accepted, in characters (:data:`MAX_NAME_CHARS` for names,
+        :data:`MAX_TEXT_CHARS` for comments).
+    one_line : bool
+        Tabs and line breaks become one space (a name is one line).
+    remove : bool
+        Remove the characters of :data:`CONTROL_CHARS` instead of refusing the text (for a
+        file's cells, see :func:`read_table`); typed text is refused.
+    row, file : optional
+        Where the text comes from, for the error.
+
+    Raises
+    ------
+    DataError
+        The text holds a character of :data:`CONTROL_CHARS` (and ``remove`` is false),
+        naming it as ``U+0007``; or it is longer than ``max_length``.
+    """
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    found = CONTROL_CHARS.search(text)
+    if found:
+        if not remove:
+            raise DataError(t("safety.control_char", char=f"U+{ord(found.group()):04X}"),
+                            file=file, row=row, column=field)
+        text = CONTROL_CHARS.sub("", text)
+    if one_line:
+        text = _LINE_BREAKS.sub(" ", text)
+    if max_length is not None and len(text) > max_length:
+        raise DataError(t("safety.too_long", n=fmt_number(len(text)), limit=fmt_number(max_length)),
+                        file=file, row=row, column=field)
+    return text
+
+
+def check_text_column(frame: pd.DataFrame, column: str, max_length: int, *, one_line: bool = True) -> pd.Series:
+    """The column's cells as clean text (``None`` kept), refusing the first cell longer
+    than ``max_length`` with its row and column; tabs and line breaks become spaces in a
+    ``one_line`` column. Control characters were already removed by :func:`read_table`."""
+    values = frame[column]
+    name = frame.attrs.get("source")
+    out = [clean_text(v, field=column, max_length=max_length, one_line=one_line, remove=True, row=row, file=name)
+           if isinstance(v, str) else v for row, v in values.items()]
+    return pd.Series(out, index=values.index, dtype=object, name=column)
+
+
+def cleaned_note(frame: pd.DataFrame, lang: str | None = None, *, show: int = 5) -> str | None:
+    """One sentence saying which cells of a file lost control characters when it was read
+    (``frame.attrs["cleaned"]``, a list of ``(row, column)``), else ``None``."""
+    places = list(frame.attrs.get("cleaned") or [])
+    if not places:
+        return None
+    shown = [t("safety.cleaned_place", lang, row=r, column=c) for r, c in places[:show]]
+    if len(places) > show:
+        shown.append(t("safety.cleaned_more", lang, n=len(places) - show))
+    return t("safety.cleaned", lang, n=len(places), file=frame.attrs.get("source") or "table",
+             places="; ".join(shown))
+
+
+def _clean_cells(frame: pd.DataFrame) -> list[tuple[int, str]]:
+    """Remove :data:`CONTROL_CHARS` from every text cell and column name of ``frame`` in
+    place; return the ``(row, column)`` of each cell changed (row 1 for a column name).
+    A column is scanned cell by cell only when its joined text holds such a character."""
+    cleaned: list[tuple[int, str]] = []
+    renamed = {}
+    for col in frame.columns:
+        if isinstance(col, str) and CONTROL_CHARS.search(col):
+            renamed[col] = CONTROL_CHARS.sub("", col).strip()
+            cleaned.append((1, renamed[col]))
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        texts = [v for v in values.to_numpy() if isinstance(v, str)]
+        if not texts or not CONTROL_CHARS.search("".join(texts)):
+            continue
+        fixed = []
+        for row, v in values.items():
+            if isinstance(v, str) and CONTROL_CHARS.search(v):
+                v = CONTROL_CHARS.sub("", v).strip() or None
+                cleaned.append((row, renamed.get(col, col)))
+            fixed.append(v)
+        frame[col] = pd.Series(fixed, index=values.index, dtype=object)
+    if renamed:
+        frame.rename(columns=renamed, inplace=True)
+    return cleaned
 
 
 def source_name(source) -> str:
@@ -73,7 +199,7 @@ def _check_size(size: int, name: str) -> None:
 
 
 def _decode(data: bytes, name: str) -> str:
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:  # the whole file (a C-speed scan), not only its start
         raise DataError(t("io.binary"), file=name)
     try:
         return data.decode("utf-8-sig")
@@ -95,7 +221,7 @@ def _separator(header_line: str) -> str:
     return best if counts[best] > 1 else _ONE_COLUMN
 
 
-def _rows_from_csv(data: bytes, name: str) -> list[list]:
+def _rows_from_csv(data: bytes, name: str, limit: int = MAX_ROWS) -> list[list]:
     text = _decode(data, name)
     if not text or text.isspace():  # (no stripped copy of a large file)
         raise DataError(t("io.empty_file"), file=name)
@@ -108,7 +234,7 @@ def _rows_from_csv(data: bytes, name: str) -> list[list]:
     try:
         for row in csv.reader(_lines(text), delimiter=sep):
             rows.append(row)
-            _check_length(rows, name)
+            _check_length(rows, name, limit)
     except csv.Error as exc:
         raise DataError(t("io.unreadable", reason=str(exc)), file=name) from None
     return rows
@@ -127,9 +253,9 @@ def _lines(text: str):
         start = end
 
 
-def _check_length(rows: list, name: str) -> None:
-    if len(rows) > MAX_ROWS + 1:  # the header and MAX_ROWS data rows are allowed
-        raise DataError(t("io.too_many_rows", limit=fmt_number(MAX_ROWS)), file=name)
+def _check_length(rows: list, name: str, limit: int = MAX_ROWS) -> None:
+    if len(rows) > limit + 1:  # the header and ``limit`` data rows are allowed
+        raise DataError(t("io.too_many_rows", limit=fmt_number(limit)), file=name)
 
 
 def _cell_text(value) -> str | None:
@@ -146,30 +272,101 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _rows_from_xlsx(data: bytes, name: str) -> list[list]:
-    from openpyxl import load_workbook
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 
+
+def _check_xlsx_archive(data: bytes, name: str) -> None:
+    """Refuse an .xlsx whose parts unpack to too much, compress suspiciously well, or hold
+    too many shared strings, before openpyxl builds anything (it reads every shared string
+    into memory when it opens the book). Sizes are those the archive declares, which bound
+    what can be unpacked (zipfile stops at the declared size)."""
+    try:
+        archive = zipfile.ZipFile(_io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNPACKED_BYTES:
+        raise DataError(t("safety.xlsx_unpacked", size=fmt_number(total / 2**20),
+                          limit=fmt_number(MAX_UNPACKED_BYTES / 2**20)), file=name)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 10 * 2**20 and ratio > MAX_COMPRESSION_RATIO:
+            raise DataError(t("safety.xlsx_ratio", ratio=fmt_number(ratio)), file=name)
+    strings = next((i for i in infos if i.filename.lower().endswith("sharedstrings.xml")), None)
+    if strings is None:
+        return
+    if strings.file_size > MAX_SHARED_STRINGS_BYTES:
+        raise DataError(t("safety.xlsx_unpacked", size=fmt_number(strings.file_size / 2**20),
+                          limit=fmt_number(MAX_SHARED_STRINGS_BYTES / 2**20)), file=name)
+    count, tail = 0, b""
+    try:
+        with archive.open(strings) as part:
+            while chunk := part.read(2**20):
+                block = tail + chunk
+                count += len(_SHARED_STRING.findall(block))
+                # keep the last bytes for a tag cut between two chunks, minus any match in them
+                tail = block[-8:]
+                count -= len(_SHARED_STRING.findall(tail))
+                if count > MAX_SHARED_STRINGS:
+                    raise DataError(t("safety.xlsx_strings", limit=fmt_number(MAX_SHARED_STRINGS)), file=name)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
+
+
+def _rows_from_xlsx(data: bytes, name: str, limit: int = MAX_ROWS) -> list[list]:
+    """The first sheet's rows as text cells, each row only as long as its last non-empty
+    cell. openpyxl's read-only rows are padded to their last cell (a cell in column XFD
+    makes a 16,384-cell row), so the sheet is parsed here from openpyxl's row parser: a
+    row wider than ``MAX_COLUMNS`` or than the header is refused before it is built."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    _check_xlsx_archive(data, name)
     try:
         book = load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
     try:
         sheet = book.worksheets[0]
-        # read-only mode trusts the size the file declares, which some exporters get wrong
-        # or omit: forget it and read what is really there
-        sheet.reset_dimensions()
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
-            if not rows and len(row) > MAX_COLUMNS:
-                raise DataError(t("io.too_many_columns", n=len(row), limit=MAX_COLUMNS), file=name)
-            rows.append([_cell_text(v) for v in row])
-            _check_length(rows, name)
+        rows: list[list] = []
+        width = None  # the header's width, once row 1 is read
+        # the sheet's declared size is ignored (some exporters get it wrong or omit it):
+        # rows are read as they really are, as ReadOnlyWorksheet._cells_by_row does
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
+                                     date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            for number, cells in parser.parse():
+                while len(rows) < number - 1:  # rows missing from the file are empty
+                    rows.append([])
+                    _check_length(rows, name, limit)
+                    width = 0 if width is None else width
+                if len(rows) >= number:  # a row repeated out of order: keep the first
+                    continue
+                present = [(c["column"], c["value"]) for c in cells if not _blank(c["value"])]
+                last = max((col for col, _ in present), default=0)
+                if last > MAX_COLUMNS:
+                    raise DataError(t("io.too_many_columns", n=last, limit=MAX_COLUMNS), file=name, row=number)
+                if width is not None and last > width:
+                    raise DataError(t("io.ragged_row", n=last, expected=width), file=name, row=number)
+                row: list = [None] * last
+                for col, value in present:
+                    row[col - 1] = _cell_text(value)
+                rows.append(row)
+                _check_length(rows, name, limit)
+                if width is None:
+                    width = last
         return rows
+    except DataError:
+        raise
+    except Exception as exc:  # a damaged sheet part
+        raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
     finally:
         book.close()
 
 
-def read_table(source, *, name: str | None = None, allow_empty: bool = False) -> pd.DataFrame:
+def read_table(source, *, name: str | None = None, allow_empty: bool = False,
+               max_rows: int | None = None) -> pd.DataFrame:
     """Read a CSV or ``.xlsx`` table into text cells.
 
     Parameters
@@ -181,32 +378,43 @@ def read_table(source, *, name: str | None = None, allow_empty: bool = False) ->
         The file name used in messages.
     allow_empty : bool
         Accept a header with no data rows.
+    max_rows : int, optional
+        Refuse a file with more data rows than this (at most, and by default,
+        :data:`MAX_ROWS`), as soon as reading passes it.
 
     Returns
     -------
     DataFrame
         Column names stripped of spaces; cells are ``str`` or ``None``; the index is the
         spreadsheet row number (header = row 1); rows with every cell empty are dropped;
-        ``df.attrs["source"]`` holds the file name.
+        ``df.attrs["source"]`` holds the file name. Characters of :data:`CONTROL_CHARS`
+        are removed from every cell and column name, and ``df.attrs["cleaned"]`` lists
+        the ``(row, column)`` of each cell changed (:func:`cleaned_note` says it in a
+        sentence); a DataFrame source is cleaned the same way.
 
     Raises
     ------
     DataError
-        Empty or unreadable file, unsupported type, too large, too wide or too long
-        (``MAX_BYTES``, ``MAX_COLUMNS``, ``MAX_ROWS``), a column
-        without a name or a duplicated column name, a row longer than the header.
+        Empty or unreadable file, unsupported type, NUL bytes anywhere (not text), too
+        large, too wide or too long (``MAX_BYTES``, ``MAX_COLUMNS``, ``MAX_ROWS``), a
+        cell longer than ``MAX_TEXT_CHARS``, an ``.xlsx`` too big once unpacked
+        (``MAX_UNPACKED_BYTES``, ``MAX_SHARED_STRINGS_BYTES``, ``MAX_SHARED_STRINGS``,
+        ``MAX_COMPRESSION_RATIO``), a column without a name or a duplicated column
+        name, a row longer than the header.
     """
     name = name or source_name(source)
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
         frame.attrs["source"] = name
+        frame.attrs["cleaned"] = _clean_cells(frame)
         return frame
+    limit = MAX_ROWS if max_rows is None else min(max_rows, MAX_ROWS)
     data = _raw_bytes(source, name)
     suffix = Path(name).suffix.lower()
     if data[:4] == b"PK\x03\x04" or suffix in {".xlsx", ".xlsm"}:
-        rows = _rows_from_xlsx(data, name)
+        rows = _rows_from_xlsx(data, name, limit)
     elif suffix in {".csv", ".txt", ".tsv", ""}:
-        rows = _rows_from_csv(data, name)
+        rows = _rows_from_csv(data, name, limit)
     else:
         raise DataError(t("io.unknown_type", suffix=suffix), file=name)
     return _frame_from_rows(rows, name, allow_empty)
@@ -215,7 +423,12 @@ def read_table(source, *, name: str | None = None, allow_empty: bool = False) ->
 def _frame_from_rows(rows: list[list], name: str, allow_empty: bool) -> pd.DataFrame:
     if not rows or all(all(_blank(c) for c in row) for row in rows):
         raise DataError(t("io.empty_file"), file=name)
+    cleaned: list[tuple[int, str]] = []
     header = [(c or "").strip() for c in rows[0]]
+    for i, col in enumerate(header):
+        if CONTROL_CHARS.search(col):
+            header[i] = CONTROL_CHARS.sub("", col).strip()
+            cleaned.append((1, header[i]))
     while header and header[-1] == "":
         header.pop()
     width = len(header)
@@ -231,6 +444,12 @@ def _frame_from_rows(rows: list[list], name: str, allow_empty: bool) -> pd.DataF
         cells = [None if _blank(c) else str(c).strip() for c in row]
         if all(c is None for c in cells):
             continue
+        if any(len(c) > MAX_TEXT_CHARS for c in cells if c is not None):
+            i = next(i for i, c in enumerate(cells) if c is not None and len(c) > MAX_TEXT_CHARS)
+            c = cells[i]
+            column = header[i] if i < width else None
+            raise DataError(t("safety.too_long", n=fmt_number(len(c)), limit=fmt_number(MAX_TEXT_CHARS)),
+                                file=name, row=number, column=column)
         if len(cells) > width:
             if any(c is not None for c in cells[width:]):
                 raise DataError(t("io.ragged_row", n=len(cells), expected=width), file=name, row=number)
@@ -241,6 +460,7 @@ def _frame_from_rows(rows: list[list], name: str, allow_empty: bool) -> pd.DataF
         raise DataError(t("io.no_rows"), file=name)
     frame = pd.DataFrame(body, columns=header, index=pd.Index(index, name="row"), dtype=object)
     frame.attrs["source"] = name
+    frame.attrs["cleaned"] = cleaned + _clean_cells(frame)
     return frame
 
 
