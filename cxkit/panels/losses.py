@@ -1,26 +1,55 @@
 """The manager's dashboard (notebook 05): sliders on every assumption of the loss model,
-the yearly loss with its 80 % band, its breakdown, distribution and tornado, the return
-of an improvement plan, whether an audit is worth it, the cost of non-quality and the
+the yearly loss as a median with its 80 % band (and the all-likely total beside it), its
+breakdown, distribution and tornado, the bad-call rate taken from the audit's calls if
+the manager wishes, the return of an improvement plan with its one-off and yearly costs,
+whether an audit is worth it (and of how many calls), the cost of non-quality and the
 price of replacing lost customers; an Excel download of it all."""
 from __future__ import annotations
 
 import html
+import math
 
 import ipywidgets as widgets
+import numpy as np
 
-from .. import losses
+from .. import audit, losses
+from ..errors import DataError
 from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, labels, t
 from ..io import excel_bytes
+from . import evidence
 from .base import AmountText, ChartView, Download, Status, card, guarded, styled, uploaded_file
 
 #: Default decision inputs of the sample company (money per year unless stated).
-DEFAULTS = {"target_bad_call_rate": 0.08, "plan_cost": 250_000.0, "audit_cost": 15_000.0,
-            "opex": 4_000_000.0, "other_failure_costs": 250_000.0}
+DEFAULTS = {"target_bad_call_rate": 0.08, "plan_cost": 250_000.0, "one_off_cost": 0.0, "years": 3,
+            "audit_cost": 15_000.0, "opex": 4_000_000.0, "other_failure_costs": 250_000.0}
 N_DRAWS = 20000
 _WIDE = {"description_width": "320px"}
 
 
+def _finite(x) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _m(x) -> str:
+    """Money, or "—" for a figure that is not a finite number (never "€∞" or "NaN")."""
+    return fmt_money(x) if _finite(x) else "—"
+
+
+def _pc(x, decimals: int = 0) -> str:
+    """A share as a percentage, or "—" (never "NaN%")."""
+    return fmt_percent(x, decimals) if _finite(x) else "—"
+
+
+def _n(x, decimals: int = 0) -> str:
+    return fmt_number(x, decimals) if _finite(x) else "—"
+
+
 def _fmt(name: str, value: float) -> str:
+    if not _finite(value):
+        return "—"
     return fmt_percent(value, 1) if name in losses.SHARES else fmt_number(value, 2 if value < 10 else 0)
 
 
@@ -50,8 +79,10 @@ class LossDashboard:
     def __init__(self, assumptions=None):
         self.status = Status()
         self.assumptions = assumptions if assumptions is not None else losses.load_assumptions()
+        self._own = self.assumptions  # the company's assumptions before the audit set bad_call_rate
         self._quiet = False
         self.result = None
+        self._cache: dict = {}
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self.units: dict[str, widgets.HTML] = {}
         for name in losses.INPUTS:
@@ -73,17 +104,34 @@ class LossDashboard:
         self.histogram = ChartView()
         self.sensitivity = ChartView()
         self.nonq_chart = ChartView()
+        # the audit's calls ------------------------------------------------------------
+        self.calls_source = styled(widgets.ToggleButtons(
+            options=[(t("pages.audit_calls.assumptions"), "assumptions"), (t("pages.audit_calls.room"), "store"),
+                     (t("pages.audit_calls.sample"), "sample")],
+            value="assumptions", description=t("pages.audit_calls.choose"),
+            style={"description_width": "200px", "button_width": "190px"}), "cxkit-audit-calls")
+        self.calls_text = styled(widgets.HTML(_para(t("pages.audit_calls.off"))), "cxkit-audit-calls-text")
+        self.bands_chart = ChartView()
+        self.scored = None
+        self.calls_where = ""
+        # the plan ---------------------------------------------------------------------
         self.target = styled(widgets.FloatSlider(value=DEFAULTS["target_bad_call_rate"], min=0, max=1,
                                                  step=0.005, readout_format=".1%", continuous_update=False,
                                                  description=t("losses.plan.target"), style=_WIDE,
                                                  layout=widgets.Layout(width="680px")),
                              "cxkit-plan-target")
         self.plan_cost = self._money(DEFAULTS["plan_cost"], "losses.plan.cost", "cxkit-plan-cost")
+        self.one_off = self._money(DEFAULTS["one_off_cost"], "pages.plan.one_off", "cxkit-plan-one-off")
+        self.years = styled(widgets.IntSlider(value=DEFAULTS["years"], min=1, max=10, continuous_update=False,
+                                              description=t("pages.plan.years"), style=_WIDE,
+                                              layout=widgets.Layout(width="520px")), "cxkit-plan-years")
         self.audit_cost = self._money(DEFAULTS["audit_cost"], "losses.audit.cost", "cxkit-audit-cost")
         self.opex = self._money(DEFAULTS["opex"], "losses.nonq.opex", "cxkit-opex")
         self.other_failures = self._money(DEFAULTS["other_failure_costs"], "losses.nonq.other", "cxkit-other-failures")
         self.plan_text = styled(widgets.HTML(), "cxkit-plan")
         self.audit_text = styled(widgets.HTML(), "cxkit-audit")
+        self.worth_text = styled(widgets.HTML(), "cxkit-audit-worth")
+        self.worth_chart = ChartView()
         self.nonq_text = styled(widgets.HTML(), "cxkit-non-quality")
         self.acq_text = styled(widgets.HTML(), "cxkit-acquisition")
         self.prepare = styled(widgets.Button(description=t("losses.download.prepare"), icon="download",
@@ -91,11 +139,13 @@ class LossDashboard:
         self.download = None
         self.download_box = widgets.HBox([self.prepare])
 
-        self.target.observe(self._on_input, names="value")
-        for widget in (self.plan_cost, self.audit_cost, self.opex, self.other_failures):
+        for widget in (self.target, self.years):
+            widget.observe(self._on_input, names="value")
+        for widget in (self.plan_cost, self.one_off, self.audit_cost, self.opex, self.other_failures):
             widget.observe(self._on_input, names="amount")
         self.company.observe(guarded(self.status)(self._on_company), names="value")
         self.upload.observe(guarded(self.status)(self._on_upload), names="value")
+        self.calls_source.observe(guarded(self.status)(self._on_calls_source), names="value")
         self.reset.on_click(guarded(self.status)(self._on_reset))
         self.prepare.on_click(guarded(self.status)(self._on_prepare))
         self._fill_sliders()
@@ -147,9 +197,7 @@ class LossDashboard:
         if self._quiet:
             return
         if change["new"] == "sample":
-            self.assumptions = losses.load_assumptions()
-            self._fill_sliders()
-            self.recompute()
+            self._set_assumptions(losses.load_assumptions())
             self.status.ok(t("losses.sample_loaded"))
         elif uploaded_file(self.upload) is None:
             self.status.ok(t("losses.choose_file"))
@@ -162,13 +210,46 @@ class LossDashboard:
             return
         name, data = chosen
         frame = losses.load_assumptions(data, name=name)  # raises before anything changes
-        self.assumptions = frame
         self._quiet = True
         self.company.value = "own"
         self._quiet = False
+        self._set_assumptions(frame)
+        self.status.ok(t("losses.loaded", file=name, n=len(frame)))
+
+    def _set_assumptions(self, frame) -> None:
+        """New company assumptions; the audit's calls, if chosen, set the bad-call rate again."""
+        self._own = frame
+        self.assumptions = frame if self.scored is None else losses.from_audit(frame, self.scored)
         self._fill_sliders()
         self.recompute()
-        self.status.ok(t("losses.loaded", file=name, n=len(frame)))
+
+    def _on_calls_source(self, change) -> None:
+        if self._quiet:
+            return
+        source = change["new"]
+        if source == "assumptions":
+            self.scored, self.calls_where = None, ""
+            self.assumptions = self._own
+            self.calls_text.value = _para(t("pages.audit_calls.off"))
+            self.bands_chart.clear()
+            self._fill_sliders()
+            self.recompute()
+            self.status.ok(t("pages.audit_calls.back"))
+            return
+        try:
+            scored = audit_calls(source)
+            frame = losses.from_audit(self._own, scored)
+        except DataError:
+            self._quiet = True
+            self.calls_source.value = change["old"]
+            self._quiet = False
+            raise
+        self.scored = scored
+        self.calls_where = t(f"pages.audit_calls.where_{'room' if source == 'store' else 'sample'}")
+        self.assumptions = frame
+        self._fill_sliders()
+        self.recompute()
+        self.status.ok(t("pages.audit_calls.used", n=fmt_number(len(scored))))
 
     def _on_prepare(self, _button) -> None:
         if self.download is None:
@@ -178,19 +259,36 @@ class LossDashboard:
         self.download_box.children = [self.prepare, self.download]
 
     # --- the computation -----------------------------------------------------------------
+    def _cached(self, key, compute):
+        """``compute()``, or its value from the last call with the same ``key`` (a slider
+        that did not change an input does not redo a simulation)."""
+        name = key[0]
+        hit = self._cache.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        value = compute()
+        self._cache[name] = (key, value)
+        return value
+
     def recompute(self) -> None:
         """Recompute the whole dashboard from the sliders and redraw it (headline first)."""
         current = losses.with_likely(self.assumptions, self.values())
-        result = losses.dashboard(current, target_bad_call_rate=self.target.value,
-                                  plan_cost=self.plan_cost.amount, audit_cost=self.audit_cost.amount,
-                                  opex=self.opex.amount, other_failure_costs=self.other_failures.amount,
-                                  n=N_DRAWS, seed=0)
+        ranges = tuple(current[["low", "likely", "high"]].to_numpy().ravel().tolist())
+        plan = dict(target_bad_call_rate=self.target.value, plan_cost=self.plan_cost.amount,
+                    one_off_cost=self.one_off.amount, years=int(self.years.value))
+        result = self._cached(("dashboard", ranges, tuple(plan.values()), self.audit_cost.amount,
+                               self.opex.amount, self.other_failures.amount),
+                              lambda: losses.dashboard(current, audit_cost=self.audit_cost.amount, opex=self.opex.amount,
+                                                       other_failure_costs=self.other_failures.amount,
+                                                       n=N_DRAWS, seed=0, **plan))
         self.current, self.result = current, result
         self.status.clear()
         self.total.value = headline_html(result)
         self.download_box.children = [self.prepare]
         self.plan_text.value = _plan_html(result["plan"], current.at["bad_call_rate", "likely"], self.target.value)
-        self.audit_text.value = _audit_html(result["audit"])
+        self.audit_text.value = _audit_html(result["audit"], result["band"])
+        self.worth_text.value = ""
+        self._audit_worth(current, ranges, plan)
         self.nonq_text.value = _nonq_html(result["non_quality"], result["loss"]["rework"], self.other_failures.amount)
         self.acq_text.value = _acq_html(result["acquisition"])
         self.breakdown.draw("losses.breakdown_chart", result["loss"])
@@ -198,6 +296,15 @@ class LossDashboard:
                             p10=result["band"]["p10"], p90=result["band"]["p90"])
         self.sensitivity.draw("losses.tornado_chart", result["tornado"])
         self.nonq_chart.draw("losses.non_quality_chart", result["non_quality"]["share"])
+        if self.scored is not None:
+            good, n = int(self.scored["good"].sum()), len(self.scored)
+            bands = self._cached(("bands", ranges, good, n),
+                                 lambda: losses.from_audit_projection(current, self.scored, n=N_DRAWS, seed=0))
+            self.calls_text.value = evidence.audit_calls_html(self.scored, bands, self.calls_where)
+            self.bands_chart.draw("evidence.band_chart", bands.assign(label=evidence.band_labels(bands)))
+
+    def _audit_worth(self, current, ranges, plan) -> None:
+        """What an audit of n calls is worth (EVSI) and the best n, when the model offers it."""
 
     def excel(self) -> bytes:
         """The assumptions in use and the results, as an Excel workbook."""
@@ -217,62 +324,92 @@ class LossDashboard:
             self.status,
             self.total,
             widgets.HBox([self.reset]),
+            card(t("pages.audit_calls.title"), self.calls_source, self.calls_text, self.bands_chart),
             *groups,
             self.breakdown,
             self.histogram,
             self.sensitivity,
-            card(t("losses.plan.title"), self.target, self.plan_cost, self.plan_text),
-            card(t("losses.audit.title"), self.audit_cost, self.audit_text),
+            card(t("losses.plan.title"), self.target, self.plan_cost, self.one_off, self.years, self.plan_text),
+            card(t("losses.audit.title"), self.audit_cost, self.audit_text, self.worth_text, self.worth_chart),
             card(t("losses.nonq.title"), self.opex, self.other_failures, self.nonq_chart, self.nonq_text),
             card(t("losses.acq.title"), self.acq_text),
             self.download_box,
         ])
 
 
+def _para(text: str) -> str:
+    return f"<p style='max-width:680px'>{html.escape(text)}</p>"
+
+
+def audit_calls(source: str):
+    """The scored audit calls the dashboard can use: ``"store"`` (the room's calls, scored
+    with the room's grid) or ``"sample"`` (the sample campaign); second scorings are left
+    out. ``DataError`` when there are none."""
+    from .audit import room_grid
+
+    grid = room_grid()
+    if source == "store":
+        from ..store import Store
+
+        calls = audit.calls_from_records(Store().calls(), grid)
+    else:
+        calls = audit.load_sample_campaign(grid)
+    primary = audit.primary_calls(calls)
+    if primary.empty:
+        raise DataError(t("pages.audit_calls.none"))
+    return audit.score_calls(primary, grid)
+
+
 def headline_html(result: dict) -> str:
-    """The headline: yearly loss at likely values and its P10–P90 band, in the language's money."""
+    """The headline: the median yearly loss with its 80 % band, then the all-likely total
+    and where it falls among the simulations, in the language's money."""
     band = result["band"]
-    main = t("losses.headline", total=fmt_money(result["loss"]["total"]))
-    sub = t("losses.headline_band", n=fmt_number(len(result["simulation"])), p10=fmt_money(band["p10"]),
-            p90=fmt_money(band["p90"]))
+    totals = result["simulation"]["total"].to_numpy()
+    likely = float(result["loss"]["total"])
+    rank = float(np.mean(totals <= likely)) if len(totals) else float("nan")
+    main = t("pages.headline.median", median=_m(band["median"]))
+    sub = t("pages.headline.band", p10=_m(band["p10"]), p90=_m(band["p90"]), n=_n(len(totals)))
+    second = t("pages.headline.likely", total=_m(likely), rank=_n(100 * rank))
     return (f"<div style='font-size:150%;font-weight:bold;color:#e76f51'>{html.escape(main)}</div>"
-            f"<div style='color:#444'>{html.escape(sub)}</div>")
+            f"<div style='color:#222'>{html.escape(sub)}</div>"
+            f"<div class='cxkit-total-likely' style='color:#555;font-size:95%;margin-top:4px'>{html.escape(second)}</div>")
 
 
 def _plan_html(plan, today: float, target: float) -> str:
+    values = dict(today=_pc(today, 1), target=_pc(target, 1), saving=_m(plan["saving"]),
+                  cost=_m(plan["yearly_cost"]), net=_m(plan["net_gain"]), roi=_pc(plan["roi"]),
+                  npv=_m(plan["npv"]), years=_n(plan["years"]))
     if plan["saving"] <= 0:
-        return html.escape(t("losses.plan.never", today=fmt_percent(today, 1), target=fmt_percent(target, 1)))
-    values = dict(today=fmt_percent(today, 1), target=fmt_percent(target, 1), saving=fmt_money(plan["saving"]),
-                  cost=fmt_money(plan["yearly_cost"]), net=fmt_money(plan["net_gain"]), roi=fmt_percent(plan["roi"]),
-                  npv=fmt_money(plan["npv"]), years=fmt_number(plan["years"]))
+        return html.escape(t("pages.plan.saves_nothing", **values))
     if not plan["pays_back"]:  # it costs more each year than it saves: no payback to quote
         return html.escape(t("evidence.plan.losing", **values))
     text = t("losses.plan.text", **values)
     if plan["one_off_cost"] > 0:
-        text += " " + t("evidence.plan.payback", one_off=fmt_money(plan["one_off_cost"]),
-                        months=fmt_number(plan["payback_months"], 1))
+        text += " " + t("evidence.plan.payback", one_off=_m(plan["one_off_cost"]),
+                        months=_n(plan["payback_months"], 1))
     return html.escape(text)
 
 
-def _audit_html(audit) -> str:
-    text = t("losses.audit.text", cost=fmt_money(audit["audit_cost"]), share=fmt_percent(audit["cost_share"], 1),
-             expected=fmt_money(audit["expected_loss"]), p10=fmt_money(audit["p10"]),
-             p90=fmt_money(audit["p90"]), days=fmt_number(audit["days_of_loss"], 1),
-             info=fmt_money(audit["information_value"]))
-    verdict = t("losses.audit.worth" if audit["worth_it"] else "losses.audit.not_worth")
+def _audit_html(audit_value, band) -> str:
+    if not audit_value["expected_loss"] > 0:
+        return f"<p>{html.escape(t('pages.audit.no_loss', cost=_m(audit_value['audit_cost'])))}</p>"
+    text = t("pages.audit.text", cost=_m(audit_value["audit_cost"]), share=_pc(audit_value["cost_share"], 1),
+             mean=_m(audit_value["expected_loss"]), median=_m(band["median"]),
+             days=_n(audit_value["days_of_loss"], 1), info=_m(audit_value["information_value"]))
+    verdict = t("pages.audit.may_be_worth" if audit_value["worth_it"] else "pages.audit.not_worth")
     return f"<p>{html.escape(text)}</p><p><b>{html.escape(verdict)}</b></p>"
 
 
 def _nonq_html(nonq, rework: float, other: float) -> str:
-    text = t("losses.nonq.text", failures=fmt_money(nonq["failure_costs"]), rework=fmt_money(rework),
-             other=fmt_money(other), share=fmt_percent(nonq["share"], 1), opex=fmt_money(nonq["opex"]))
+    text = t("losses.nonq.text", failures=_m(nonq["failure_costs"]), rework=_m(rework),
+             other=_m(other), share=_pc(nonq["share"], 1), opex=_m(nonq["opex"]))
     return f"<p>{html.escape(text)}</p><p><b>{html.escape(t('losses.nonq.' + nonq['band']))}</b></p>"
 
 
 def _acq_html(acq) -> str:
-    return html.escape(t("losses.acq.text", defectors=fmt_number(acq["defectors"]),
-                         replacing=fmt_money(acq["replacing"]), keeping=fmt_money(acq["keeping"]),
-                         extra=fmt_money(acq["extra"])))
+    return html.escape(t("losses.acq.text", defectors=_n(acq["defectors"]),
+                         replacing=_m(acq["replacing"]), keeping=_m(acq["keeping"]),
+                         extra=_m(acq["extra"])))
 
 
 def losses_panel(assumptions=None) -> widgets.VBox:
