@@ -70,18 +70,24 @@ def load_complaints(source=None) -> pd.DataFrame:
         ``category`` (free text, lower case), ``severity`` in :data:`SEVERITIES`,
         ``amount_eur`` (money at stake, ≥ 0), ``resolved`` (bool), ``days_to_resolve``
         (NaN when unresolved), ``outcome`` in :data:`OUTCOMES`. The index is the row
-        number as a spreadsheet shows it.
+        number as a spreadsheet shows it. Control characters are removed from every cell
+        (``attrs["cleaned"]`` lists where; see ``cxkit.io.cleaned_note``).
 
     Raises
     ------
     DataError
-        A missing column, a duplicated id, a bad or future date, a bad number, yes/no or
-        choice, a resolved complaint without its days to resolve: one message naming the file, row
+        A missing column, a duplicated id, an id or category longer than
+        ``cxkit.io.MAX_NAME_CHARS``, a bad or future date (or one before 1990), a bad,
+        infinite or absurd number, yes/no or choice, a resolved complaint without its days to resolve: one message naming the file, row
         and column; nothing is half-loaded.
     """
+    from .io import MAX_NAME_CHARS, check_text_column
+
     frame = read_table(DATA / "sample_complaints.csv" if source is None else source)
     require_columns(frame, COLUMNS)
     name = frame.attrs.get("source")
+    for col in ("complaint_id", "category"):  # ids and chart labels: one short line each
+        frame[col] = check_text_column(frame, col, MAX_NAME_CHARS)
     ids = frame["complaint_id"]
     if na_mask(ids).any():
         raise DataError(t("io.required"), file=name, row=na_mask(ids).idxmax(), column="complaint_id")
@@ -112,6 +118,7 @@ def load_complaints(source=None) -> pd.DataFrame:
         "outcome": _choice(frame, "outcome", OUTCOMES),
     }, index=frame.index)
     out.attrs["source"] = name
+    out.attrs["cleaned"] = list(frame.attrs.get("cleaned") or [])
     return out
 
 
