@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import os
 from functools import lru_cache
 from importlib import resources
@@ -113,8 +114,24 @@ def locale(lang: str | None = None) -> str:
     return _LOCALES[lang or get_language()]
 
 
+#: Shown in place of a number that is not finite (NaN, ±∞): never "NaN" or "∞" in a page.
+NOT_A_NUMBER = "—"
+#: The largest amount :func:`parse_amount` accepts (in absolute value): a thousand
+#: billion, beyond any figure a workshop handles.
+MAX_AMOUNT = 1e12
+
+
+def _finite(x) -> bool:
+    try:
+        return math.isfinite(float(x))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
 def fmt_number(x: float, decimals: int = 0, lang: str | None = None) -> str:
-    """``1234.5`` → ``1 234,5`` (fr) or ``1,234.5`` (en)."""
+    """``1234.5`` → ``1 234,5`` (fr) or ``1,234.5`` (en); NaN and ±∞ → ``—``."""
+    if not _finite(x):
+        return NOT_A_NUMBER
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return _bnumbers.format_decimal(x, format=pattern, locale=locale(lang))
 
@@ -125,24 +142,33 @@ def parse_amount(text: str, lang: str | None = None) -> float:
 
     Raises ``ValueError`` with a sentence for the user when ``text`` is not such a number,
     including a French ``250.000`` (a dot between thousands, which would otherwise read
-    as 250)."""
+    as 250), ``inf``, ``nan``, and any amount beyond ± :data:`MAX_AMOUNT` (such as ``1e308``)."""
     import re
 
     lang = lang or get_language()
-    cleaned = re.sub(r"[\s\u00a0\u202f€]|EUR", "", str(text), flags=re.IGNORECASE)
-    problem = t("ui.not_an_amount", lang, value=str(text).strip(), example=fmt_number(250000.5, 1, lang))
-    if not cleaned or (lang == "fr" and re.search(r"\.\d{3}(?!\d)", cleaned)):
+    shown = str(text).strip()
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"  # a pasted page stays one sentence
+    cleaned = re.sub(r"[\s\u00a0\u202f€]|EUR", "", str(text)[:1000], flags=re.IGNORECASE)
+    problem = t("ui.not_an_amount", lang, value=shown, example=fmt_number(250000.5, 1, lang))
+    if not cleaned or len(cleaned) > 100 or (lang == "fr" and re.search(r"\.\d{3}(?!\d)", cleaned)):
         raise ValueError(problem)
     if lang == "fr":  # babel wants the French thousands separator, which nobody types
         cleaned = cleaned.replace(".", ",") if "," not in cleaned else cleaned
     try:
-        return float(_bnumbers.parse_decimal(cleaned, locale=locale(lang), strict=True))
+        number = _bnumbers.parse_decimal(cleaned, locale=locale(lang), strict=True)
     except _bnumbers.NumberFormatError:
         raise ValueError(problem) from None
+    if not number.is_finite():  # inf, Infinity, nan
+        raise ValueError(problem)
+    if abs(number) > MAX_AMOUNT:
+        raise ValueError(t("room.amount_too_large", lang, value=shown, limit=fmt_number(MAX_AMOUNT, 0, lang)))
+    return float(number)
 
 
 def fmt_money(x: float, decimals: int = 0, currency: str = "EUR", lang: str | None = None) -> str:
-    """``1234567`` → ``1 234 567 €`` (fr) or ``€1,234,567`` (en)."""
+    """``1234567`` → ``1 234 567 €`` (fr) or ``€1,234,567`` (en); NaN and ±∞ → ``—``."""
+    if not _finite(x):
+        return NOT_A_NUMBER
     digits = "." + "0" * decimals if decimals > 0 else ""
     lang = lang or get_language()
     pattern = f"#,##0{digits}\u00a0¤" if lang == "fr" else f"¤#,##0{digits}"
@@ -151,7 +177,10 @@ def fmt_money(x: float, decimals: int = 0, currency: str = "EUR", lang: str | No
 
 
 def fmt_percent(share: float, decimals: int = 0, lang: str | None = None) -> str:
-    """A share written as a percentage: ``0.125`` → ``12,5 %`` (fr) or ``12.5%`` (en), 1 decimal."""
+    """A share written as a percentage: ``0.125`` → ``12,5 %`` (fr) or ``12.5%`` (en), 1 decimal;
+    NaN and ±∞ → ``—``."""
+    if not _finite(share):
+        return NOT_A_NUMBER
     lang = lang or get_language()
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     pattern += "\u00a0%" if lang == "fr" else "%"

@@ -25,7 +25,8 @@ from .. import audit
 from ..errors import DataError
 from ..i18n import fmt_number, fmt_percent, get_language, t
 from ..io import csv_bytes, excel_bytes
-from .base import XLSX_MIME, ChartView, Download, Status, card, download_link, guarded, styled, uploaded_file
+from .base import (INVALID_CSS, XLSX_MIME, ChartView, Download, Status, card, download_link, guarded, mark_invalid,
+                   plain, styled, uploaded_file)
 
 CSV_MIME = "text/csv"
 _LABEL_WIDTH = "430px"
@@ -202,6 +203,8 @@ def sample_size_panel() -> widgets.VBox:
 
 #: The store setting that holds the room's grid choices (weights, critical items).
 ROOM_GRID = "audit_grid"
+#: How many of the most recent workshop calls the trainer's delete list offers.
+MANAGE_LISTED = 200
 
 
 def _store():
@@ -267,11 +270,20 @@ class AuditSession:
             if chosen is None:
                 raise DataError(t("audit.source.no_file"))
             name, data = chosen
+            _check_upload_size(name, len(data))
+            status.info(t("room.upload.reading", file=plain(name)))  # sent to the page at once
             handle = _io.BytesIO(data)
             handle.name = name
             calls = audit.load_calls(handle, self.grid)
             audit.score_calls(calls, self.grid)  # refuse a call with nothing applicable now
             return calls
+
+        @guarded(status)
+        def on_upload(_change):
+            chosen = uploaded_file(upload)
+            if chosen is not None:
+                _check_upload_size(chosen[0], len(chosen[1]))
+                status.info(t("room.upload.chosen", file=plain(chosen[0])))
 
         @guarded(status)
         def on_choice(change):
@@ -289,13 +301,15 @@ class AuditSession:
                 self.refresh()
             else:
                 choice.value = "file"  # redraws through on_choice
-            status.ok(t("ui.loaded", file=self.file_name, n=len(calls)))
+            status.ok(_with_cleaning(t("ui.loaded", file=plain(self.file_name), n=len(calls)), calls))
 
         @guarded(status)
         def on_store(_button):
             calls = read_upload()
-            n = _store().add_calls(audit.records_for_store(calls, self.grid))
-            status.ok(t("audit.source.stored", n=n, file=calls.attrs.get("source", "")))
+            name = plain(calls.attrs.get("source", ""), 60)
+            batch = batch_label(name)
+            n = _store().add_calls(audit.records_for_store(calls, self.grid), batch=batch)
+            status.ok(_with_cleaning(t("room.import.stored", n=n, file=name, batch=batch), calls))
             self.refresh()
 
         @guarded(status)
@@ -303,26 +317,137 @@ class AuditSession:
             self.refresh()
 
         choice.observe(on_choice, names="value")
+        upload.observe(on_upload, names="value")
         analyse.on_click(on_analyse)
         to_store.on_click(on_store)
         refresh.on_click(on_refresh)
         return widgets.VBox([widgets.HBox([choice, refresh]), widgets.HBox([upload, analyse, to_store]), status,
+                             self.manage_panel(),
                              styled(widgets.HTML(grid_note_html(self.grid)), "cxkit-audit-grid-note")])
+
+    # the trainer's delete ---------------------------------------------------------------
+    def manage_panel(self, listed: int = MANAGE_LISTED) -> widgets.Accordion:
+        """Remove one workshop call, or every call of one import, each after a second
+        click on "Confirm" ("Cancel" leaves the store as it was); every panel of the
+        session redraws afterwards. Folded by default: it is the trainer's tool.
+
+        The ``listed`` most recent calls are offered (the newest first); the imports are
+        the store's batches (file name and time of the import)."""
+        title = t("room.manage.title")
+        calls = styled(widgets.Dropdown(description=t("room.manage.call"), layout=widgets.Layout(width="520px"),
+                                        style={"description_width": "80px"}), "cxkit-manage-calls")
+        batches = styled(widgets.Dropdown(description=t("room.manage.batch"), layout=widgets.Layout(width="520px"),
+                                          style={"description_width": "80px"}), "cxkit-manage-batches")
+        remove_call = styled(widgets.Button(description=t("room.manage.remove_call"), icon="trash",
+                                            layout=widgets.Layout(width="auto")), "cxkit-manage-remove-call")
+        remove_batch = styled(widgets.Button(description=t("room.manage.remove_batch"), icon="trash",
+                                             layout=widgets.Layout(width="auto")), "cxkit-manage-remove-batch")
+        question = styled(widgets.HTML(), "cxkit-manage-question")
+        confirm = styled(widgets.Button(description=t("room.manage.confirm"), button_style="danger",
+                                        layout=widgets.Layout(width="auto")), "cxkit-manage-confirm")
+        cancel = styled(widgets.Button(description=t("room.manage.cancel"), layout=widgets.Layout(width="auto")),
+                        "cxkit-manage-cancel")
+        ask = widgets.HBox([question, confirm, cancel], layout=widgets.Layout(display="none"))
+        status = styled(Status(), "cxkit-manage-status")
+        pending: dict = {}
+        body = widgets.VBox([widgets.HBox([calls, remove_call]), widgets.HBox([batches, remove_batch]), ask, status])
+        box = styled(widgets.Accordion(children=[body], selected_index=None), "cxkit-manage")
+        box.set_title(0, title)
+
+        def ask_off() -> None:
+            pending.clear()
+            ask.layout.display = "none"
+            question.value = ""
+            for widget in (calls, batches, remove_call, remove_batch):
+                widget.disabled = False
+
+        def reload() -> None:
+            store = _store()
+            stored = store.calls()
+            call_options = manage_call_options(stored, listed)
+            batch_options = manage_batch_options(store.batches())
+            for box, options, empty in ((calls, call_options, "room.manage.no_calls"),
+                                        (batches, batch_options, "room.manage.no_batches")):
+                chosen = box.value
+                box.options = options or [(t(empty), None)]
+                values = [value for _, value in box.options]
+                box.value = chosen if chosen in values else values[0]  # keep the choice while it exists
+            remove_call.disabled = not call_options
+            remove_batch.disabled = not batch_options
+
+        def ask_for(kind: str, key, text: str) -> None:
+            pending.update(kind=kind, key=key, text=text)
+            question.value = f"<b>{html.escape(text)}</b>"
+            ask.layout.display = "flex"
+            for widget in (calls, batches, remove_call, remove_batch):
+                widget.disabled = True
+            status.clear()
+
+        @guarded(status)
+        def on_remove_call(_button):
+            if calls.value is not None:
+                ask_for("call", calls.value, t("room.manage.confirm_call", call=plain(calls.value)))
+
+        @guarded(status)
+        def on_remove_batch(_button):
+            if batches.value is not None:
+                names, counts = manage_batch_counts(_store().batches())
+                n = dict(zip(names, counts)).get(batches.value, 0)
+                ask_for("batch", batches.value, t("room.manage.confirm_batch", batch=plain(batches.value), n=n))
+
+        @guarded(status)
+        def on_confirm(_button):
+            kind, key = pending.get("kind"), pending.get("key")
+            ask_off()
+            if kind == "call" and _store().delete_call(key):
+                status.ok(t("room.manage.removed_call", call=plain(key)))
+            elif kind == "batch" and (n := _store().delete_batch(key)):
+                status.ok(t("room.manage.removed_batch", batch=plain(key), n=n))
+            elif kind is not None:
+                status.error(t("room.manage.gone"))
+            reload()
+            self.refresh()
+
+        @guarded(status)
+        def on_cancel(_button):
+            ask_off()
+            status.ok(t("room.manage.cancelled"))
+
+        @guarded(status)
+        def on_open(change):
+            if change["new"] is not None:
+                reload()
+
+        def draw(_calls, _primary, _scored):
+            if box.selected_index is not None and not pending:
+                reload()
+
+        remove_call.on_click(on_remove_call)
+        remove_batch.on_click(on_remove_batch)
+        confirm.on_click(on_confirm)
+        cancel.on_click(on_cancel)
+        box.observe(on_open, names="selected_index")
+        self._views.append(guarded(status)(draw))
+        return box
 
     # the form -------------------------------------------------------------------------
     def form_panel(self) -> widgets.VBox:
-        """Enter one mystery call; it is checked before it is written, the error shown next
-        to its field, and the results redraw if they read the store."""
+        """Enter one mystery call; it is checked before it is written. A refused field is
+        framed in red with its sentence beside it, and the line under the form names it;
+        the results redraw if they read the store.
+
+        The date starts at today: a date left empty or that does not exist (31/02, which
+        the browser sends as no date) is refused, never replaced by today."""
         lang = get_language()
         wide = widgets.Layout(width="320px")
         evaluator = styled(widgets.Text(description=t("audit.form.evaluator"), layout=wide,
                                         style={"description_width": "110px"}), "cxkit-audit-evaluator")
         scenario = styled(widgets.Dropdown(
-            options=[(getattr(s, f"label_{lang}"), s.scenario) for s in self.scenarios.itertuples(index=False)],
+            options=[(plain(getattr(s, f"label_{lang}")), s.scenario) for s in self.scenarios.itertuples(index=False)],
             description=t("audit.form.scenario"), layout=widgets.Layout(width="420px"),
             style={"description_width": "110px"}), "cxkit-audit-scenario")
-        day = styled(widgets.DatePicker(description=t("audit.form.date"), style={"description_width": "110px"}),
-                     "cxkit-audit-date")
+        day = styled(widgets.DatePicker(value=dt.date.today(), description=t("audit.form.date"),
+                                        style={"description_width": "110px"}), "cxkit-audit-date")
         comment = styled(widgets.Textarea(description=t("audit.form.comment"), layout=widgets.Layout(width="520px"),
                                           style={"description_width": "110px"}), "cxkit-audit-comment")
         na = t("audit.na")
@@ -348,32 +473,43 @@ class AuditSession:
             label = widgets.HTML(f"{html.escape(getattr(g, f'label_{lang}'))}"
                                  + (" <b>*</b>" if g.critical else ""), layout=shared["label"], style=shared["html"])
             rows.append(widgets.HBox([label, inputs[g.criterion], errors[g.criterion]], layout=shared["row"]))
-        head_errors = {"evaluator": Status(), "scenario": Status(), "date": Status()}
+        heads = {"evaluator": evaluator, "scenario": scenario, "date": day, "comment": comment}
+        head_errors = {name: styled(Status(), f"cxkit-field-error-{name}") for name in heads}
+        fields = {**inputs, **heads}
+        names = {**{g.criterion: getattr(g, f"label_{lang}") for g in self.grid.itertuples(index=False)},
+                 **{name: t(f"audit.form.{name}") for name in heads}}
         submit = styled(widgets.Button(description=t("audit.form.submit"), button_style="primary", icon="check"),
                         "cxkit-audit-submit")
         status = styled(Status(), "cxkit-audit-form-status")
         all_errors = {**errors, **head_errors}
 
+        def refuse(field: str, problem: str) -> None:
+            all_errors[field].error(problem)
+            mark_invalid(fields[field])
+            status.error(t("audit.form.not_saved", field=plain(names[field])))
+
         @guarded(status)
         def on_submit(_button):
-            for box in all_errors.values():
+            for name, box in all_errors.items():
                 box.clear()
+                mark_invalid(fields[name], False)
             status.clear()
             who = evaluator.value.strip()
             if not who:
-                head_errors["evaluator"].error(t("io.required"))
-                return
+                return refuse("evaluator", t("io.required"))
+            if day.value is None:  # left empty, or a day that does not exist (31/02)
+                return refuse("date", t("room.form.bad_date"))
             record = {"call_id": f"{re.sub(r'[^A-Za-z0-9]+', '', who)[:8] or 'X'}-{uuid.uuid4().hex[:6].upper()}",
-                      "date": (day.value or dt.date.today()).isoformat(), "scenario": scenario.value,
+                      "date": day.value.isoformat(), "scenario": scenario.value,
                       "evaluator": who, "ref_call": None, "comment": comment.value.strip() or None,
                       **{c: (w.value.strip() or None) for c, w in inputs.items()}}
             try:
                 audit.validate_record(record, self.grid)
             except DataError as exc:
-                where = all_errors.get(exc.column)
-                (where or status).error(exc.problem if where else str(exc))
-                status.error(t("audit.form.not_saved")) if where else None
-                return
+                field = "evaluator" if exc.column == "call_id" else exc.column  # the id is made from the name
+                if field in all_errors:
+                    return refuse(field, exc.problem)
+                raise
             _store().add_call(record)
             for c, w in inputs.items():
                 w.value = "NA" if isinstance(w, widgets.Dropdown) else ""
@@ -382,9 +518,10 @@ class AuditSession:
             self.refresh()
 
         submit.on_click(on_submit)
-        return card(t("audit.form.title"),
-                    widgets.HBox([evaluator, head_errors["evaluator"]]), scenario, day,
-                    widgets.HTML(f"<i>{html.escape(t('audit.form.hint'))}</i>"), *rows, comment,
+        return card(t("audit.form.title"), widgets.HTML(INVALID_CSS),
+                    *(widgets.HBox([heads[name], head_errors[name]]) for name in ("evaluator", "scenario", "date")),
+                    widgets.HTML(f"<i>{html.escape(t('audit.form.hint'))}</i>"), *rows,
+                    widgets.HBox([comment, head_errors["comment"]]),
                     widgets.HBox([submit, status]))
 
     # the results ----------------------------------------------------------------------
@@ -472,6 +609,63 @@ class AuditSession:
         button.on_click(on_click)
         self._views.append(draw)
         return widgets.VBox([widgets.HBox([button, link]), status])
+
+
+def _check_upload_size(name: str, size: int) -> None:
+    """Refuse a file over the import limit (:data:`cxkit.io.MAX_BYTES`) before reading it."""
+    from .. import io as cxio
+
+    if size > cxio.MAX_BYTES:
+        raise DataError(t("io.too_large", size=max(1, round(size / 2**20)), limit=cxio.MAX_BYTES // 2**20),
+                        file=plain(name))
+
+
+def batch_label(file_name: str, when: dt.datetime | None = None) -> str:
+    """The label an import gets in the store: the file's name and the time it was added,
+    e.g. ``campagne.csv · 2026-11-23 14:05:09`` (the trainer removes an import by it)."""
+    when = when or dt.datetime.now()
+    return f"{plain(file_name, 55) or '—'} · {when:%Y-%m-%d %H:%M:%S}"  # ≤ 77 characters: a name
+
+
+def _with_cleaning(message: str, calls: pd.DataFrame) -> str:
+    """``message``, followed by the sentence naming the cells (row, column) the file's
+    reader removed control characters from (:func:`cxkit.io.cleaned_note`), if any."""
+    from ..io import cleaned_note
+
+    note = cleaned_note(calls)
+    return f"{message} {note}" if note else message
+
+
+def manage_call_options(stored: pd.DataFrame, listed: int = 200) -> list[tuple[str, str]]:
+    """The stored calls as (label, call_id) for the delete list, newest first, at most
+    ``listed``: ``id · evaluator · date``, each cut short and free of control characters."""
+    if stored is None or stored.empty or "call_id" not in stored:
+        return []
+    recent = stored.iloc[::-1].head(listed)
+    get = lambda col: recent[col] if col in recent else pd.Series("", index=recent.index)  # noqa: E731
+    return [(" · ".join(p for p in (plain(i, 40), plain(e, 30), plain(d, 10)) if p), str(i))
+            for i, e, d in zip(recent["call_id"], get("evaluator").fillna(""), get("date").fillna(""))]
+
+
+#: The label the store gives a call saved without an import (one form entry): not listed
+#: among the imports, since it is removed as a call.
+_ONE_ENTRY = re.compile(r"batch-[0-9a-f]{8}")
+
+
+def manage_batch_counts(batches: pd.DataFrame) -> tuple[list, list]:
+    """The store's imports and their call counts, newest first; the one-call batches the
+    store makes for form entries are left out (they are removed as calls)."""
+    if batches is None or batches.empty:
+        return [], []
+    named = batches[batches["batch"].notna() & ~batches["batch"].astype(str).str.fullmatch(_ONE_ENTRY)]
+    named = named.iloc[::-1]
+    return list(named["batch"]), [int(n) for n in named["calls"]]
+
+
+def manage_batch_options(batches: pd.DataFrame) -> list[tuple[str, str]]:
+    """The store's imports as (label, batch) for the delete list: ``label (n calls)``."""
+    names, counts = manage_batch_counts(batches)
+    return [(t("room.manage.batch_option", batch=plain(b), n=n), b) for b, n in zip(names, counts)]
 
 
 def grid_note_html(grid: pd.DataFrame) -> str:

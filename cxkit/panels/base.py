@@ -23,6 +23,7 @@ import traitlets
 from .. import charts
 from ..errors import DataError
 from ..i18n import fmt_number, get_language, parse_amount, t
+from ..io import CONTROL_CHARS
 
 log = logging.getLogger("cxkit")
 
@@ -40,6 +41,10 @@ class Status(widgets.HTML):
     def error(self, text: str) -> None:
         self.value = (f'<span class="cxkit-error" role="alert" style="color:{charts.COLORS["bad"]}">'
                       f'{html.escape(text)}</span>')
+
+    def info(self, text: str) -> None:
+        """A neutral note, e.g. "reading the file…" while a callback works."""
+        self.value = f'<span class="cxkit-info" role="status" style="color:#555">{html.escape(text)}</span>'
 
     def clear(self) -> None:
         self.value = ""
@@ -143,6 +148,31 @@ class AmountText(widgets.Text):
     @staticmethod
     def _text(number: float) -> str:
         return fmt_number(number, 0 if float(number).is_integer() else 2)
+
+
+def plain(value, limit: int = 80) -> str:
+    """Text that came from a participant or a file, made safe to show as a label: the
+    characters of :data:`cxkit.io.CONTROL_CHARS` removed (a store made before they were
+    refused may still hold some), cut to ``limit`` characters with "…". Not HTML-escaped:
+    pass it through ``html.escape`` when it goes into HTML, as every panel does."""
+    text = CONTROL_CHARS.sub("", "" if value is None else str(value)[: limit * 4])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: The class that marks a refused field (red frame, see :data:`INVALID_CSS`).
+INVALID = "cxkit-invalid"
+#: The style of a refused field; a form places it once (``widgets.HTML(INVALID_CSS)``).
+INVALID_CSS = ("<style>.cxkit-invalid input, .cxkit-invalid select, .cxkit-invalid textarea"
+               f"{{border:2px solid {charts.COLORS['bad']} !important;"
+               f"background:#fdf0ec !important}}</style>")
+
+
+def mark_invalid(widget: widgets.Widget, invalid: bool = True) -> None:
+    """Frame a form field in red (``invalid=True``) or clear the mark."""
+    if invalid:
+        widget.add_class(INVALID)
+    else:
+        widget.remove_class(INVALID)
 
 
 def styled(widget: widgets.Widget, *classes: str) -> widgets.Widget:

@@ -4,6 +4,7 @@ and the value of an exceptional gesture. Each callback calls a tested function o
 from __future__ import annotations
 
 import html
+import math
 
 import ipywidgets as widgets
 
@@ -157,9 +158,12 @@ def delight_panel() -> widgets.VBox:
     def update():
         res = retention.delight_scenario(gesture.value, margin.value, purchases_with=purchases.value,
                                          referrals=referrals.value)
-        multiple = "∞" if res["multiple"] == float("inf") else fmt_number(res["multiple"], 0)
-        out.value = _p(t("retention.delight_result", repeat=fmt_money(res["repeat"]),
-                         referral=fmt_money(res["referral"]), net=fmt_money(res["net"]), multiple=multiple))
+        if math.isfinite(res["multiple"]):
+            text = t("retention.delight_result", repeat=fmt_money(res["repeat"]), referral=fmt_money(res["referral"]),
+                     net=fmt_money(res["net"]), multiple=fmt_number(res["multiple"], 0))
+        else:  # a free gesture: no "∞ times its cost"
+            text = t("room.delight_free", repeat=fmt_money(res["repeat"]), referral=fmt_money(res["referral"]))
+        out.value = _p(text)
         status.clear()
 
     _wire(update, gesture, margin, purchases, referrals)
