@@ -494,7 +494,8 @@ def parse_number(frame: pd.DataFrame, column: str, *, minimum: float | None = No
     """The column as floats; a decimal comma and spaces between thousands are accepted.
 
     Empty or NA cells become NaN when ``na_ok``, else raise. Raises ``DataError`` at the
-    first cell that is not a number or lies outside ``[minimum, maximum]``.
+    first cell that is not a number, is infinite (``inf``), lies outside
+    ``[minimum, maximum]`` or beyond :data:`MAX_MAGNITUDE` in absolute value.
     """
     values = frame[column]
     missing = na_mask(values)
@@ -506,6 +507,10 @@ def parse_number(frame: pd.DataFrame, column: str, *, minimum: float | None = No
     if bad.any():
         row = bad.idxmax()
         _fail(frame, row, column, t("io.not_a_number", value=values[row]))
+    infinite = np.isinf(numbers)
+    if infinite.any():
+        row = infinite.idxmax()
+        _fail(frame, row, column, t("safety.not_finite", value=values[row]))
     if not na_ok and missing.any():
         _fail(frame, missing.idxmax(), column, t("io.required"))
     if minimum is not None and (numbers < minimum).any():
@@ -514,6 +519,10 @@ def parse_number(frame: pd.DataFrame, column: str, *, minimum: float | None = No
     if maximum is not None and (numbers > maximum).any():
         row = (numbers > maximum).idxmax()
         _fail(frame, row, column, t("io.above_max", value=values[row], maximum=f"{maximum:g}"))
+    huge = numbers.abs() > MAX_MAGNITUDE
+    if huge.any():
+        row = huge.idxmax()
+        _fail(frame, row, column, t("safety.too_big", value=values[row], limit=fmt_number(MAX_MAGNITUDE)))
     return numbers
 
 
@@ -537,8 +546,15 @@ def parse_bool(frame: pd.DataFrame, column: str, *, na_ok: bool = False) -> pd.S
     return result
 
 
-def parse_date(frame: pd.DataFrame, column: str, *, na_ok: bool = False) -> pd.Series:
-    """The column as dates (``datetime64``); accepts ``dd/mm/yyyy`` and ISO ``yyyy-mm-dd``."""
+def parse_date(frame: pd.DataFrame, column: str, *, na_ok: bool = False,
+               earliest: dt.date | None = EARLIEST_DATE, latest: dt.date | None = None) -> pd.Series:
+    """The column as dates (``datetime64``); accepts ``dd/mm/yyyy`` and ISO ``yyyy-mm-dd``.
+
+    A date that does not exist (31/02/2026) is "not a date", never another day. Raises
+    ``DataError`` at the first cell before ``earliest`` (default :data:`EARLIEST_DATE`,
+    1 January 1990) or after ``latest`` (a loader passes today where a future date cannot
+    be right); ``None`` lifts either bound.
+    """
     values = frame[column]
     missing = na_mask(values)
     text = values.astype("string").str.strip().str.slice(0, 10)
@@ -551,6 +567,14 @@ def parse_date(frame: pd.DataFrame, column: str, *, na_ok: bool = False) -> pd.S
         _fail(frame, row, column, t("io.not_a_date", value=values[row]))
     if not na_ok and missing.any():
         _fail(frame, missing.idxmax(), column, t("io.required"))
+    from .i18n import fmt_date
+
+    if earliest is not None and (dates < pd.Timestamp(earliest)).any():
+        row = (dates < pd.Timestamp(earliest)).idxmax()
+        _fail(frame, row, column, t("safety.date_too_early", value=values[row], earliest=fmt_date(earliest)))
+    if latest is not None and (dates > pd.Timestamp(latest)).any():
+        row = (dates > pd.Timestamp(latest)).idxmax()
+        _fail(frame, row, column, t("safety.date_too_late", value=values[row], latest=fmt_date(latest)))
     return dates
 
 
@@ -567,45 +591,84 @@ def check_unique(frame: pd.DataFrame, column: str) -> None:
 # --- writing --------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
+_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def formula_like(value) -> bool:
+    """True for a text a spreadsheet could run as a formula: it starts with ``= + - @``,
+    a tab or a carriage return (OWASP, "CSV injection"). Numbers, and texts that are
+    plainly a number (``-12,5``), are not."""
+    return (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and _PLAIN_NUMBER.fullmatch(value) is None)
 
 
 def neutralise(value):
-    """A text starting with ``= + - @`` gets a leading apostrophe so no spreadsheet runs it.
+    """A formula-like text (:func:`formula_like`) gets a leading apostrophe so no
+    spreadsheet runs it (for CSV, which has no cell types); anything else is returned as is.
+    Numbers are left alone (a negative number is not a formula)."""
+    return "'" + value if formula_like(value) else value
 
-    Numbers are left alone (a negative number is not a formula).
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+
+def _text_cleaned(value):
+    """A text without control characters (openpyxl refuses them; a chart engine chokes on
+    them); anything else as is."""
+    if isinstance(value, str) and CONTROL_CHARS.search(value):
+        return CONTROL_CHARS.sub("", value)
     return value
 
 
-def excel_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> bytes:
-    """An ``.xlsx`` workbook with one sheet per table, text cells neutralised.
+def _safe_frame(frame: pd.DataFrame, index: bool, cell) -> pd.DataFrame:
+    """A copy of ``frame`` with ``cell`` applied to every text cell, column name and index
+    label (any column holding text: object, string or category)."""
+    safe = frame.copy()
+    for i in range(safe.shape[1]):
+        col = safe.iloc[:, i]
+        if col.dtype == object or pd.api.types.is_string_dtype(col) or isinstance(col.dtype, pd.CategoricalDtype):
+            safe.isetitem(i, col.astype(object).map(cell))
+    safe.columns = [cell(c if isinstance(c, str) else str(c)) for c in safe.columns]
+    if index:
+        if isinstance(safe.index, pd.MultiIndex):
+            safe.index = safe.index.set_levels([level.map(cell) if level.dtype == object else level
+                                                for level in safe.index.levels])
+        elif safe.index.dtype == object or pd.api.types.is_string_dtype(safe.index):
+            safe.index = safe.index.map(cell)
+    return safe
 
-    Sheet names are cut to Excel's 31 characters.
+
+def excel_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> bytes:
+    """An ``.xlsx`` workbook with one sheet per table.
+
+    Control characters are removed from text (openpyxl cannot write them). A formula-like
+    text (:func:`formula_like`, e.g. ``=HYPERLINK(...)``) is written as a text cell with
+    Excel's hidden quote prefix: Excel shows it as typed, never runs it, and no apostrophe
+    appears. Sheet names lose ``[]:*?/\\`` and are cut to Excel's 31 characters.
     """
     buffer = _io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for title, frame in sheets.items():
-            safe = frame.copy()
-            for col in safe.columns:
-                if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
-                    safe[col] = safe[col].map(neutralise)
-            safe.columns = [neutralise(str(c)) for c in safe.columns]
-            safe.to_excel(writer, sheet_name=str(title)[:31], index=index)
+            safe = _safe_frame(frame, index, _text_cleaned)
+            name = _SHEET_TITLE.sub("-", CONTROL_CHARS.sub("", str(title)))[:31] or "Sheet"
+            safe.to_excel(writer, sheet_name=name, index=index)
+            for row in writer.sheets[name].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f" or formula_like(cell.value):
+                        cell.data_type = "s"  # a string cell: Excel shows it, never evaluates it
+                        cell.quotePrefix = True  # and keeps it text if someone edits the cell
     return buffer.getvalue()
 
 
 def csv_bytes(frame: pd.DataFrame, *, lang: str | None = None, index: bool = False) -> bytes:
     """CSV as a spreadsheet in that language opens it: ``;`` and decimal comma in French
-    (UTF-8 with BOM so Excel reads the accents), ``,`` and decimal point in English."""
+    (UTF-8 with BOM so Excel reads the accents), ``,`` and decimal point in English.
+
+    Every text cell, column name and index label loses its control characters, and a
+    formula-like one (:func:`formula_like`) gets a leading apostrophe (OWASP's advice for
+    CSV injection; CSV has no cell type to say "text"). Numbers are written as numbers."""
     from .i18n import get_language
 
     lang = lang or get_language()
-    safe = frame.copy()
-    for col in safe.columns:
-        if safe[col].dtype == object:
-            safe[col] = safe[col].map(neutralise)
+    safe = _safe_frame(frame, index, lambda v: neutralise(_text_cleaned(v)))
     if lang == "fr":
         text = safe.to_csv(sep=";", decimal=",", index=index)
     else:

@@ -109,8 +109,9 @@ def test_formula_cells_stay_text_and_are_neutralised_on_export():
     cells = [cell for row in book["calls"].iter_rows() for cell in row]
     assert len(cells) == 3 * 6
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    written = [book["calls"].cell(row=r, column=3).value for r in range(2, 7)]
-    assert written == ["'" + c for c in comments]
+    written = [book["calls"].cell(row=r, column=3) for r in range(2, 7)]
+    assert [c.value for c in written] == comments  # as typed, no visible apostrophe
+    assert all(c.data_type == "s" and c.quotePrefix for c in written)
     exported = list(csv.reader(io.StringIO(csv_bytes(frame, lang="en").decode("utf-8-sig"))))
     assert [row[2] for row in exported[1:]] == ["'" + c for c in comments]
 
@@ -121,8 +122,8 @@ def test_formula_header_and_hostile_sheet_name_are_neutralised():
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes({"a" * 40: frame})))
     sheet = book.worksheets[0]
     assert sheet.title == "a" * 31
-    assert [c.value for c in sheet[1]] == ["'=1+1", "ok"]
-    assert [c.value for c in sheet[2]] == ["'@x", -3.5]
+    assert [c.value for c in sheet[1]] == ["=1+1", "ok"] and sheet["A1"].data_type == "s"
+    assert [c.value for c in sheet[2]] == ["@x", -3.5] and sheet["A2"].quotePrefix
     assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
@@ -373,7 +374,7 @@ def test_load_calls_keeps_formula_comments_as_text_and_exports_them_safely(grid)
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes({"calls": export, "scores": scored.reset_index()})))
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    assert book["calls"]["B2"].value == "'=cmd|' /C calc'!A0"
+    assert book["calls"]["B2"].value == "=cmd|' /C calc'!A0" and book["calls"]["B2"].data_type == "s"
 
 
 @needs_audit

@@ -143,7 +143,7 @@ def test_excel_output_neutralises_formulas():
     book = openpyxl.load_workbook(io.BytesIO(excel_bytes({"calls": frame})))
     cells = [c for row in book["calls"].iter_rows() for c in row]
     assert not any(c.data_type == "f" for c in cells)
-    assert book["calls"]["A2"].value == "'=cmd|' /C calc'!A0"
+    assert book["calls"]["A2"].value == "=cmd|' /C calc'!A0" and book["calls"]["A2"].data_type == "s"
     assert book["calls"]["B2"].value == -1
     assert neutralise(-1) == -1
 
