@@ -396,14 +396,77 @@ def test_acquisition_vs_retention_by_hand():
 
 
 def test_dashboard_uses_one_set_of_draws():
-    """dashboard: the simulation has 20,000 draws and the headline is the likely loss"""
-    result = losses.dashboard(losses.load_assumptions(), target_bad_call_rate=0.08, plan_cost=250000,
+    """dashboard: 20,000 draws; the headline is the median with P10–P90, the all-likely total second"""
+    assumptions = losses.load_assumptions()
+    result = losses.dashboard(assumptions, target_bad_call_rate=0.08, plan_cost=250000,
                               audit_cost=15000, opex=4e6, other_failure_costs=250000)
     assert result["simulation"].shape == (20000, 6)
-    assert result["loss"]["total"] == pytest.approx(469027.826087)
-    assert result["band"]["p10"] < result["loss"]["total"] < result["band"]["p90"]
+    likely = losses.annual_loss(losses.likely_values(assumptions))["total"]
+    assert result["loss"]["total"] == pytest.approx(likely)
+    head = result["headline"]
+    totals = result["simulation"]["total"]
+    assert head["median"] == pytest.approx(totals.median())
+    assert head["mean"] == pytest.approx(totals.mean())
+    assert head["p10"] == pytest.approx(totals.quantile(0.1)) and head["p90"] == pytest.approx(totals.quantile(0.9))
+    assert head["all_likely"] == pytest.approx(likely)
+    assert head["all_likely_rank"] == pytest.approx((totals <= likely).mean())
+    assert result["audit"]["median"] == pytest.approx(head["median"])
     table = losses.results_table(result)
-    assert "loss.total" in set(table["item"])
+    assert {"loss.total", "headline.median", "headline.all_likely"} <= set(table["item"])
+
+
+# --- the value of an audit of n calls (EVSI) ---------------------------------------------------
+
+def test_evsi_enumerated_by_hand():
+    """sample_information_value: two equally likely worlds (10 % / 50 % bad calls; net −300 / +200) → EVSI(1) = 35, EVSI(2) = 46.5"""
+    # without the audit: mean net −50 → do nothing, worth 0
+    # 1 call: k=0: (0.9·−300 + 0.5·200)/2 = −85 → 0; k=1: (0.1·−300 + 0.5·200)/2 = 35 → EVSI 35
+    # 2 calls: k=0: (0.81·−300 + 0.25·200)/2 = −96.5 → 0; k=1: (0.18·−300 + 0.5·200)/2 = 23;
+    #          k=2: (0.01·−300 + 0.25·200)/2 = 23.5 → EVSI 46.5; perfect information: 100
+    b, net = [0.1, 0.5], [-300.0, 200.0]
+    assert losses.sample_information_value(b, net, 0) == 0.0
+    assert losses.sample_information_value(b, net, 1) == pytest.approx(35.0)
+    assert losses.sample_information_value(b, net, 2) == pytest.approx(46.5)
+    assert losses.sample_information_value(b, net, 200) == pytest.approx(100.0, abs=1e-6)
+    # a decision the audit cannot change is worth nothing to audit
+    assert losses.sample_information_value(b, [100.0, 200.0], 5) == 0.0
+
+
+def test_evsi_agrees_with_a_simulated_audit():
+    """sample_information_value: the exact sum matches simulated audits (numpy Generator) to within noise"""
+    rng = np.random.default_rng(1)
+    b = rng.uniform(0.1, 0.4, 300)
+    net = 1000 * (b - 0.25)  # the plan pays when the bad-call rate is above 25 %
+    exact = losses.sample_information_value(b, net, 20)
+    world = rng.integers(0, b.size, 200_000)
+    seen = rng.binomial(20, b[world])
+    k = np.arange(21)[:, None]
+    from scipy.stats import binom
+    posterior_net = (binom.pmf(k, 20, b[None, :]) @ net)  # ∝ E[net | k]
+    act = posterior_net[seen] > 0
+    simulated = float(np.mean(np.where(act, net[world], 0.0))) - max(net.mean(), 0.0)
+    assert simulated == pytest.approx(exact, abs=1.0)
+    assert 0 < exact < float(np.maximum(net, 0).mean() - max(net.mean(), 0))
+
+
+def test_best_audit_size_weighs_value_against_cost():
+    """best_audit_size: the n with the largest EVSI − cost; no audit when calls are too dear; EVSI ≤ EVPI"""
+    assumptions = losses.load_assumptions()
+    best = losses.best_audit_size(assumptions, target_bad_call_rate=0.08, plan_cost=250_000,
+                                  cost_per_call=40, n_values=range(0, 301, 50), draws=5000)
+    curve = best["curve"]
+    assert list(curve["n_calls"]) == [0, 50, 100, 150, 200, 250, 300]
+    assert curve["evsi"].is_monotonic_increasing and (curve["evsi"] <= best["evpi"] + 1e-6).all()
+    assert best["net_value"] == pytest.approx(curve["net_value"].max())
+    assert curve.at[0, "net_value"] == 0.0
+    dear = losses.best_audit_size(assumptions, target_bad_call_rate=0.08, plan_cost=250_000,
+                                  cost_per_call=1e6, n_values=[50, 100], draws=2000)
+    assert dear["n_calls"] == 0
+    one = losses.audit_sample_value(assumptions, 100, target_bad_call_rate=0.08, plan_cost=250_000,
+                                    audit_cost=15_000, draws=5000)
+    assert one["evsi"] == pytest.approx(curve.at[2, "evsi"]) and one["net_value"] == one["evsi"] - 15_000
+    with pytest.raises(DataError, match="n_calls"):
+        losses.audit_sample_value(assumptions, -1, target_bad_call_rate=0.08, plan_cost=1.0)
 
 
 # --- charts and panel ------------------------------------------------------------------------
