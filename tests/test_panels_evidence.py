@@ -247,3 +247,25 @@ def test_evidence_chart_builders_are_found_by_name():
     assert charts.build("evidence.band_chart", bands).to_dict()["layer"]
     worth = pd.DataFrame({"n": [10, 50], "value": [100.0, 300.0], "net": [-50.0, 50.0]})
     assert charts.build("evidence.audit_value_chart", worth, best=50).to_dict()["layer"]
+
+
+# --- notebook 03: the evaluators --------------------------------------------------------------
+
+def test_evaluator_panel_tests_all_evaluators_at_once_and_follows_the_source():
+    """evaluator_panel: the sample's three evaluators get one χ² test (its p-value printed,
+    the trap of pairs explained); switching the campaign to an empty store says there is
+    nothing to compare"""
+    from cxkit.panels.audit import session
+    from cxkit.panels.evidence import evaluator_panel
+
+    campaign = session("sample")
+    panel = evaluator_panel(campaign)
+    scored = campaign._primary_scored()[1]
+    result = audit.evaluator_test(scored)
+    text = _text(panel.children[0].value)
+    assert f"p = {result['p_value']:.3f}" in text and "two by two" in text
+    for name, row in result["table"].iterrows():
+        assert name in text
+    campaign.source = "store"
+    campaign.refresh()
+    assert "nothing to compare" in _text(panel.children[0].value)

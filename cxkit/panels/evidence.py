@@ -2,8 +2,8 @@
 
 Notebook 02: :func:`power_panel`, the chance that an audit ends "proven" against its
 number of calls (:func:`cxkit.audit.power_curve`).
-Notebook 03: :func:`evaluator_panel` (are the evaluators different? a χ² test, and the
-trap of many comparisons) and :func:`second_wave_panel` (did the plan work? a second
+Notebook 03: :func:`evaluator_panel` (are the evaluators different? one χ² test,
+:func:`cxkit.audit.evaluator_test`, and the trap of many comparisons) and :func:`second_wave_panel` (did the plan work? a second
 wave compared with the first, :func:`cxkit.audit.compare_waves`).
 Notebook 05: :func:`audit_calls_html` and :func:`band_labels`, the loss band from the
 audit's calls now and after 10, 50 and 100 more (:func:`cxkit.losses.from_audit_projection`, used by
@@ -150,6 +150,40 @@ def audit_calls_card(title: str, *children) -> widgets.VBox:
     return card(title, *children)
 
 
+# --- notebook 03: are the evaluators different? ---------------------------------------------
+
+def evaluator_html(scored: pd.DataFrame | None) -> str:
+    """The evaluators' shares of good calls as a table, and one test across all of them in
+    words (:func:`cxkit.audit.evaluator_test` and :func:`cxkit.audit.evaluator_test_text`),
+    the multiple-comparisons trap included."""
+    if scored is None or scored.empty:
+        return _p(t("evidence.evaluators.none"))
+    result = audit.evaluator_test(scored, "evaluator")
+    head = "".join(f"<th style='text-align:left;padding:2px 10px'>{html.escape(t(k))}</th>"
+                   for k in ("pages.evaluators.who", "pages.evaluators.calls", "pages.evaluators.good",
+                             "pages.evaluators.share"))
+    body = "".join(
+        f"<tr><td style='padding:2px 10px'>{html.escape(str(name)[:80])}</td><td>{fmt_number(r.n)}</td>"
+        f"<td>{fmt_number(r.good)}</td><td>{_share(r.good_rate)}</td></tr>"
+        for name, r in result["table"].iterrows())
+    verdict = "different" if result["different"] else "alike"
+    return (f"<table class='cxkit-evaluator-table'><tr>{head}</tr>{body}</table>"
+            f"<div class='cxkit-evaluator-verdict-{verdict}'>{_p(audit.evaluator_test_text(result))}</div>")
+
+
+def evaluator_panel(campaign) -> widgets.VBox:
+    """Notebook 03: are the evaluators different? One χ² test across them on the calls the
+    page reads (the panel follows the :class:`cxkit.panels.audit.AuditSession`'s source)."""
+    out, status = styled(widgets.HTML(), "cxkit-evaluator-test"), Status()
+
+    def draw(calls, primary, scored):
+        out.value = evaluator_html(scored)
+
+    campaign._views.append(guarded(status)(draw))
+    guarded(status)(draw)(None, *campaign._primary_scored())
+    return widgets.VBox([out, status])
+
+
 # --- notebook 03: did the plan work? a second wave -----------------------------------------
 
 def waves_html(result: dict) -> str:
@@ -203,8 +237,12 @@ def second_wave_panel(campaign=None) -> widgets.VBox:
     @guarded(status)
     def compare():
         result.value = ""
-        result.value = waves_html(audit.compare_waves(good_before.value, n_before.value,
-                                                      good_after.value, n_after.value))
+        try:
+            result.value = waves_html(audit.compare_waves(good_before.value, n_before.value,
+                                                          good_after.value, n_after.value))
+        except DataError as exc:  # e.g. more good calls than calls: the sentence, not the column
+            status.error(exc.problem)
+            return
         status.clear()
 
     @guarded(status)
