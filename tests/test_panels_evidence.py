@@ -180,15 +180,20 @@ def test_absurd_money_is_one_sentence_and_the_dashboard_keeps_its_figures(board,
 
 def test_audit_worth_names_the_mean_and_says_may(board):
     """losses panel: "Is an audit worth it?" says it uses the mean (and gives the median), and
-    an audit cheaper than the EVPI "may be worth its cost" (an upper bound)"""
+    an audit cheaper than the EVPI "may be worth its cost" (an upper bound), a dearer one is not"""
+    board.plan_cost.value = "500,000"  # a plan near break-even: knowing the loss matters
+    assert board.result["audit"]["information_value"] > board.audit_cost
     text = _text(board.audit_text.value)
     assert "mean simulated yearly loss" in text and "the median is" in text
     assert "may be worth its cost" in text and "upper bound" in text
+    board.audit_per_call.value = "1,000"  # 5,000 + 100 × 1,000 = 105,000: above the EVPI
+    assert "not worth it with these figures" in _text(board.audit_text.value)
 
 
 def test_using_the_sample_campaign_sets_the_bad_call_rate_from_its_calls(board):
     """losses panel: "the sample campaign" sets bad_call_rate to its share of calls that are not
-    good (from_audit), shows the band now and after 100 more calls; "the assumptions" brings 0.2 back"""
+    good (from_audit), shows the band now and after 100 more calls; "the assumptions" brings theirs back"""
+    own = board.assumptions.at["bad_call_rate", "likely"]
     board.calls_source.value = "sample"
     scored = board.scored
     assert board.sliders["bad_call_rate"].value == pytest.approx(1 - scored["good"].mean())
@@ -197,7 +202,7 @@ def test_using_the_sample_campaign_sets_the_bad_call_rate_from_its_calls(board):
     assert "If 100 more calls found the same share" in text
     assert "<svg" in board.bands_chart.value
     board.calls_source.value = "assumptions"
-    assert board.sliders["bad_call_rate"].value == 0.2 and board.bands_chart.value == ""
+    assert board.sliders["bad_call_rate"].value == own and board.bands_chart.value == ""
 
 
 def test_using_an_empty_room_says_so_and_keeps_the_assumptions(board, tmp_path, monkeypatch):
@@ -217,7 +222,7 @@ def test_a_slider_move_reuses_the_simulation_when_nothing_changed(board, monkeyp
     monkeypatch.setattr(losses, "dashboard", lambda *a, **k: calls.append(1) or real(*a, **k))
     board.recompute()
     assert calls == []
-    board.sliders["bad_call_rate"].value = 0.25
+    board.sliders["bad_call_rate"].value = 0.3
     assert calls == [1]
 
 
@@ -269,3 +274,25 @@ def test_evaluator_panel_tests_all_evaluators_at_once_and_follows_the_source():
     campaign.source = "store"
     campaign.refresh()
     assert "nothing to compare" in _text(panel.children[0].value)
+
+
+def test_audit_of_n_calls_is_valued_live_and_the_best_size_on_request(board):
+    """losses panel: the EVSI of the chosen number of calls is shown with its cost
+    (fixed + per call × n); the best size comes on pressing the button, with its curve"""
+    board.audit_calls.value = 50
+    assert board.audit_cost == 5_000 + 100 * 50
+    value = losses.audit_sample_value(board.current, 50, target_bad_call_rate=board.target.value,
+                                      plan_cost=board.plan_cost.amount, audit_cost=10_000)
+    from cxkit.i18n import fmt_money
+
+    text = _text(board.worth_text.value)
+    assert "An audit of 50 calls costs €10,000" in text and f"about {fmt_money(value['evsi'])}" in text
+    assert "Press the button" in _text(board.best_text.value)
+    board.best_button.click()
+    best = losses.best_audit_size(board.current, target_bad_call_rate=board.target.value,
+                                  plan_cost=board.plan_cost.amount, cost_per_call=100, fixed_cost=5_000)
+    words = _text(board.best_text.value)
+    assert (f"about {best['n_calls']} calls" in words) if best["n_calls"] else ("best choice for that decision is no audit" in words)
+    assert "<svg" in board.worth_chart.value
+    board.sliders["bad_call_rate"].value = 0.3  # an input changed: the best size is stale
+    assert "Press the button" in _text(board.best_text.value) and board.worth_chart.value == ""

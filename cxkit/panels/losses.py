@@ -20,8 +20,11 @@ from . import evidence
 from .base import AmountText, ChartView, Download, Status, card, guarded, styled, uploaded_file
 
 #: Default decision inputs of the sample company (money per year unless stated).
+#: The audit's cost is ``audit_fixed + audit_per_call · audit_calls`` (the workbook's own
+#: assumption: 5,000 to set up, brief and report, 100 per mystery call; 100 calls = 15,000).
 DEFAULTS = {"target_bad_call_rate": 0.08, "plan_cost": 250_000.0, "one_off_cost": 0.0, "years": 3,
-            "audit_cost": 15_000.0, "opex": 4_000_000.0, "other_failure_costs": 250_000.0}
+            "audit_calls": 100, "audit_fixed": 5_000.0, "audit_per_call": 100.0,
+            "opex": 4_000_000.0, "other_failure_costs": 250_000.0}
 N_DRAWS = 20000
 _WIDE = {"description_width": "320px"}
 
@@ -125,7 +128,15 @@ class LossDashboard:
         self.years = styled(widgets.IntSlider(value=DEFAULTS["years"], min=1, max=10, continuous_update=False,
                                               description=t("pages.plan.years"), style=_WIDE,
                                               layout=widgets.Layout(width="520px")), "cxkit-plan-years")
-        self.audit_cost = self._money(DEFAULTS["audit_cost"], "losses.audit.cost", "cxkit-audit-cost")
+        self.audit_calls = styled(widgets.IntSlider(value=DEFAULTS["audit_calls"], min=10, max=400, step=10,
+                                                    continuous_update=False, description=t("pages.worth.calls"),
+                                                    style=_WIDE, layout=widgets.Layout(width="520px")),
+                                  "cxkit-audit-calls-n")
+        self.audit_fixed = self._money(DEFAULTS["audit_fixed"], "pages.worth.fixed", "cxkit-audit-fixed")
+        self.audit_per_call = self._money(DEFAULTS["audit_per_call"], "pages.worth.per_call", "cxkit-audit-per-call")
+        self.best_button = styled(widgets.Button(description=t("pages.worth.find_best"), icon="search",
+                                                 layout=widgets.Layout(width="auto")), "cxkit-audit-best")
+        self.best_text = styled(widgets.HTML(), "cxkit-audit-best-text")
         self.opex = self._money(DEFAULTS["opex"], "losses.nonq.opex", "cxkit-opex")
         self.other_failures = self._money(DEFAULTS["other_failure_costs"], "losses.nonq.other", "cxkit-other-failures")
         self.plan_text = styled(widgets.HTML(), "cxkit-plan")
@@ -139,15 +150,17 @@ class LossDashboard:
         self.download = None
         self.download_box = widgets.HBox([self.prepare])
 
-        for widget in (self.target, self.years):
+        for widget in (self.target, self.years, self.audit_calls):
             widget.observe(self._on_input, names="value")
-        for widget in (self.plan_cost, self.one_off, self.audit_cost, self.opex, self.other_failures):
+        for widget in (self.plan_cost, self.one_off, self.audit_fixed, self.audit_per_call, self.opex,
+                       self.other_failures):
             widget.observe(self._on_input, names="amount")
         self.company.observe(guarded(self.status)(self._on_company), names="value")
         self.upload.observe(guarded(self.status)(self._on_upload), names="value")
         self.calls_source.observe(guarded(self.status)(self._on_calls_source), names="value")
         self.reset.on_click(guarded(self.status)(self._on_reset))
         self.prepare.on_click(guarded(self.status)(self._on_prepare))
+        self.best_button.on_click(guarded(self.status)(self._on_best))
         self._fill_sliders()
         self.recompute()
 
@@ -270,15 +283,20 @@ class LossDashboard:
         self._cache[name] = (key, value)
         return value
 
+    @property
+    def audit_cost(self) -> float:
+        """What the audit of the chosen number of calls costs (money)."""
+        return self.audit_fixed.amount + self.audit_per_call.amount * int(self.audit_calls.value)
+
     def recompute(self) -> None:
         """Recompute the whole dashboard from the sliders and redraw it (headline first)."""
         current = losses.with_likely(self.assumptions, self.values())
         ranges = tuple(current[["low", "likely", "high"]].to_numpy().ravel().tolist())
         plan = dict(target_bad_call_rate=self.target.value, plan_cost=self.plan_cost.amount,
                     one_off_cost=self.one_off.amount, years=int(self.years.value))
-        result = self._cached(("dashboard", ranges, tuple(plan.values()), self.audit_cost.amount,
+        result = self._cached(("dashboard", ranges, tuple(plan.values()), self.audit_cost,
                                self.opex.amount, self.other_failures.amount),
-                              lambda: losses.dashboard(current, audit_cost=self.audit_cost.amount, opex=self.opex.amount,
+                              lambda: losses.dashboard(current, audit_cost=self.audit_cost, opex=self.opex.amount,
                                                        other_failure_costs=self.other_failures.amount,
                                                        n=N_DRAWS, seed=0, **plan))
         self.current, self.result = current, result
@@ -287,8 +305,7 @@ class LossDashboard:
         self.download_box.children = [self.prepare]
         self.plan_text.value = _plan_html(result["plan"], current.at["bad_call_rate", "likely"], self.target.value)
         self.audit_text.value = _audit_html(result["audit"], result["band"])
-        self.worth_text.value = ""
-        self._audit_worth(current, ranges, plan)
+        self._audit_worth(current, ranges)
         self.nonq_text.value = _nonq_html(result["non_quality"], result["loss"]["rework"], self.other_failures.amount)
         self.acq_text.value = _acq_html(result["acquisition"])
         self.breakdown.draw("losses.breakdown_chart", result["loss"])
@@ -303,8 +320,37 @@ class LossDashboard:
             self.calls_text.value = evidence.audit_calls_html(self.scored, bands, self.calls_where)
             self.bands_chart.draw("evidence.band_chart", bands.assign(label=evidence.band_labels(bands)))
 
-    def _audit_worth(self, current, ranges, plan) -> None:
-        """What an audit of n calls is worth (EVSI) and the best n, when the model offers it."""
+    def _worth_key(self, ranges) -> tuple:
+        return (ranges, self.target.value, self.plan_cost.amount)
+
+    def _audit_worth(self, current, ranges) -> None:
+        """What an audit of the chosen number of calls is worth (EVSI, by simulation); the
+        best number of calls is found on request (:meth:`_on_best`), and cleared when an
+        input changes."""
+        n = int(self.audit_calls.value)
+        value = self._cached(("worth", self._worth_key(ranges), n, self.audit_cost),
+                             lambda: losses.audit_sample_value(current, n, target_bad_call_rate=self.target.value,
+                                                               plan_cost=self.plan_cost.amount,
+                                                               audit_cost=self.audit_cost, draws=N_DRAWS, seed=0))
+        self.worth_text.value = _worth_html(value, self.audit_fixed.amount, self.audit_per_call.amount)
+        best = self._cache.get("best")
+        key = (self._worth_key(ranges), self.audit_fixed.amount, self.audit_per_call.amount)
+        if best is None or best[0] != key:
+            self.best_text.value = _para(t("pages.worth.press"))
+            self.worth_chart.clear()
+
+    def _on_best(self, _button) -> None:
+        """The number of calls that makes the audit worth most (EVSI − cost), with its curve."""
+        ranges = tuple(self.current[["low", "likely", "high"]].to_numpy().ravel().tolist())
+        key = (self._worth_key(ranges), self.audit_fixed.amount, self.audit_per_call.amount)
+        best = self._cached(("best", key), lambda: losses.best_audit_size(
+            self.current, target_bad_call_rate=self.target.value, plan_cost=self.plan_cost.amount,
+            cost_per_call=self.audit_per_call.amount, fixed_cost=self.audit_fixed.amount, draws=N_DRAWS, seed=0))
+        self._cache["best"] = (key, best)
+        self.best_text.value = _best_html(best)
+        curve = best["curve"].rename(columns={"n_calls": "n", "evsi": "value", "net_value": "net"})
+        self.worth_chart.draw("evidence.audit_value_chart", curve[["n", "value", "net"]],
+                              best=best["n_calls"] or None)
 
     def excel(self) -> bytes:
         """The assumptions in use and the results, as an Excel workbook."""
@@ -330,7 +376,8 @@ class LossDashboard:
             self.histogram,
             self.sensitivity,
             card(t("losses.plan.title"), self.target, self.plan_cost, self.one_off, self.years, self.plan_text),
-            card(t("losses.audit.title"), self.audit_cost, self.audit_text, self.worth_text, self.worth_chart),
+            card(t("losses.audit.title"), self.audit_calls, self.audit_fixed, self.audit_per_call, self.audit_text,
+                 self.worth_text, widgets.HBox([self.best_button]), self.best_text, self.worth_chart),
             card(t("losses.nonq.title"), self.opex, self.other_failures, self.nonq_chart, self.nonq_text),
             card(t("losses.acq.title"), self.acq_text),
             self.download_box,
@@ -398,6 +445,22 @@ def _audit_html(audit_value, band) -> str:
              days=_n(audit_value["days_of_loss"], 1), info=_m(audit_value["information_value"]))
     verdict = t("pages.audit.may_be_worth" if audit_value["worth_it"] else "pages.audit.not_worth")
     return f"<p>{html.escape(text)}</p><p><b>{html.escape(verdict)}</b></p>"
+
+
+def _worth_html(value, fixed: float, per_call: float) -> str:
+    """What an audit of n calls is worth for the decision on the plan (EVSI), against its cost."""
+    values = dict(n=_n(value["n_calls"]), cost=_m(value["audit_cost"]), fixed=_m(fixed), per_call=_m(per_call),
+                  evsi=_m(value["evsi"]), evpi=_m(value["evpi"]), net=_m(abs(value["net_value"])))
+    verdict = t("pages.worth.pays" if value["worth_it"] else "pages.worth.does_not_pay", **values)
+    return f"<p>{html.escape(t('pages.worth.text', **values))}</p><p><b>{html.escape(verdict)}</b></p>"
+
+
+def _best_html(best: dict) -> str:
+    """The audit size worth most, or why no audit pays for itself."""
+    curve = best["curve"]
+    values = dict(n=_n(best["n_calls"]), evsi=_m(best["evsi"]), cost=_m(best["cost"]), net=_m(best["net_value"]),
+                  largest=_n(curve["n_calls"].max()))
+    return _para(t("pages.worth.best" if best["n_calls"] > 0 else "pages.worth.no_best", **values))
 
 
 def _nonq_html(nonq, rework: float, other: float) -> str:
