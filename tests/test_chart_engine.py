@@ -231,3 +231,188 @@ def test_kernel_draws_itself_when_the_engine_does_not_answer(tmp_path, monkeypat
     assert chart_engine.convert(SPEC, "svg") == chart_engine.draw(SPEC, "svg")
     assert 0.5 <= time.monotonic() - started < 10
     listener.close()
+
+
+# ---- one participant must not break the room's charts (issue 13, items 1 and 5) ----
+
+HOSTILE = ["Eve\x07", "Esc\x1b[31m", "Nul\x00l", "Non\ufffechar", "Sur\ud800rogate", "Del\x7f", "Rtl\u202eevil"]
+
+
+def _labelled(labels):
+    return {"data": {"values": [{"a": label, "b": n + 1} for n, label in enumerate(labels)]},
+            "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "nominal", "title": "Who\x07"},
+                         "y": {"field": "b", "type": "quantitative"}}}
+
+
+def _run(script: str, timeout: float = 240, **env) -> subprocess.CompletedProcess:
+    """Run ``script`` in a fresh Python (a vl-convert panic aborts the whole process)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CXKIT_CHART")}
+    environ.update(env)
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                          env=environ, timeout=timeout)
+
+
+def test_a_control_character_makes_vl_convert_abort_its_process():
+    """the hazard itself (reproduced): vl-convert aborts the whole process on a BEL label"""
+    done = _run("""
+        import vl_convert
+        vl_convert.vegalite_to_svg({"data": {"values": [{"a": "Eve\\x07"}]}, "mark": "point",
+                                    "encoding": {"x": {"field": "a", "type": "nominal"}}})
+    """)
+    assert done.returncode != 0 and "panic" in done.stderr
+
+
+def test_control_characters_in_labels_neither_kill_the_engine_nor_the_kernel():
+    """BEL, ESC, NUL, U+FFFE, a lone surrogate, DEL, a bidi override in labels and titles:
+    the engine draws the chart without them and is still the same process afterwards"""
+    done = _run(f"""
+        from cxkit.charts import engine
+        engine.start()
+        pid = engine._process.pid
+        labels = {HOSTILE!r}
+        spec = {{"data": {{"values": [{{"a": l, "b": n + 1}} for n, l in enumerate(labels)]}}, "mark": "bar",
+                "title": "Title\\x07",
+                "encoding": {{"x": {{"field": "a", "type": "nominal"}}, "y": {{"field": "b", "type": "quantitative"}}}}}}
+        svg = engine.convert(spec)
+        assert svg.startswith("<svg") and "Eve" in svg and "Nonchar" in svg, svg[:200]
+        assert engine.draw(spec).startswith("<svg")  # in the process too
+        assert engine._process.pid == pid and engine._process.poll() is None
+        print("alive")
+        engine.stop()
+    """)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.strip().endswith("alive")
+
+
+def test_clean_text_removes_illegal_characters_and_cuts_long_labels():
+    """clean_text: XML-illegal and control characters go, line breaks become spaces,
+    a label over LABEL_MAX ends with an ellipsis at exactly LABEL_MAX characters"""
+    assert [chart_engine.clean_text(s) for s in HOSTILE] == [
+        "Eve", "Esc[31m", "Null", "Nonchar", "Surrogate", "Del", "Rtlevil"]
+    assert chart_engine.clean_text("two\nlines\tand\r\nmore") == "two lines and more"
+    assert chart_engine.clean_text("two\nlines", None, one_line=False) == "two\nlines"
+    long = chart_engine.clean_text("x" * 100_000)
+    assert len(long) == chart_engine.LABEL_MAX and long.endswith("\u2026")
+    assert chart_engine.clean_text("Hélène 😀 €") == "Hélène 😀 €"
+
+
+def test_clean_data_cleans_every_string_given_to_a_builder():
+    """charts.clean_data: values, index and categories of frames and series, list and
+    dict items, titles; numbers and dates untouched; the caller's frame not changed"""
+    import pandas as pd
+
+    from cxkit import charts
+
+    frame = pd.DataFrame({"evaluator": ["Eve\x07", "x" * 100_000, "Ann"], "n": [1, 2, 3],
+                          "cat": pd.Categorical(["a\x1b", "b", "a\x1b"]),
+                          "when": pd.to_datetime(["2026-01-05"] * 3)}, index=["i\x00", "j", "k"])
+    cleaned = charts.clean_data(frame)
+    assert cleaned["evaluator"].iloc[0] == "Eve" and len(cleaned["evaluator"].iloc[1]) == chart_engine.LABEL_MAX
+    assert list(cleaned["cat"].cat.categories) == ["a", "b"] and list(cleaned.index) == ["i", "j", "k"]
+    assert cleaned["n"].tolist() == [1, 2, 3] and cleaned["when"].tolist() == frame["when"].tolist()
+    assert frame["evaluator"].iloc[0] == "Eve\x07"  # the caller's data are left alone
+    assert charts.clean_data(pd.Series([1.5], index=["s\x07"])).index[0] == "s"
+    assert charts.clean_data({"k\x07": ["v\x07"]}) == {"k": ["v"]}
+    assert charts.clean_data("T" * 1000) == "T" * (chart_engine.TITLE_MAX - 1) + "\u2026"
+    assert charts.clean_data(3) == 3
+
+
+def test_a_100000_character_evaluator_draws_fast():
+    """a 100,000-character evaluator name (102 s to draw before) draws in seconds, cut"""
+    done = _run("""
+        import time, pandas as pd
+        import cxkit as cx
+        from cxkit import audit
+        cx.setup("en")
+        scored = pd.DataFrame({"evaluator": ["x" * 100_000, "Eve\\x07"], "n": [10, 12], "good": [6, 9],
+                               "rate": [0.6, 0.75], "low": [0.3, 0.5], "high": [0.85, 0.9]})
+        start = time.perf_counter()
+        svg = cx.charts.svg("audit.group_chart", scored, by="evaluator", target=0.8, title="T\\x07")
+        print(round(time.perf_counter() - start, 2), "Eve" in svg, "\\u2026" in svg)
+    """, timeout=120)
+    assert done.returncode == 0, done.stderr[-1500:]
+    seconds, has_eve, has_ellipsis = done.stdout.splitlines()[-1].split()
+    assert float(seconds) < 10 and has_eve == "True" and has_ellipsis == "True"
+
+
+def test_a_dead_engine_is_restarted_at_the_same_address(engine):
+    """kill -9 the engine: the watcher starts a new one at the same address with the same
+    key, and the next chart is drawn by it"""
+    import signal
+
+    first = chart_engine._process
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait()
+    assert chart_engine.convert(SPEC, "svg").startswith("<svg")
+    second = chart_engine._process
+    assert second is not first and second.poll() is None
+    assert os.environ[chart_engine.ENV_ADDRESS] == engine and os.path.exists(engine)
+    assert chart_engine.convert(SPEC, "svg") == chart_engine.draw(SPEC, "svg")
+
+
+def test_a_runaway_chart_is_stopped_and_the_others_still_drawn(monkeypatch):
+    """a drawing over TIME_LIMIT_S: its kernel gets the "too slow" sentence, a chart asked
+    for meanwhile is still drawn (asked again of the restarted engine), the engine serves on"""
+    import threading
+
+    from cxkit import DataError
+
+    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+    monkeypatch.setenv("CXKIT_CHART_TIME_LIMIT", "1.5")  # read by the engine process
+    address = chart_engine.start()
+    try:
+        first = chart_engine._process
+        # a label of 20,000 characters made by the spec itself (~14 s to draw)
+        runaway = dict(SPEC, transform=[{"calculate": "pad('', 20000, 'W')", "as": "a"}])
+        other: list = []
+        started = time.monotonic()
+        thread = threading.Thread(target=lambda: (time.sleep(0.5), other.append(chart_engine.convert(SPEC, "svg"))))
+        thread.start()
+        with pytest.raises(DataError, match="took too long") as caught:
+            chart_engine.convert(runaway, "svg")
+        assert isinstance(caught.value, chart_engine.ChartError) and caught.value.reason == "too_slow"
+        assert time.monotonic() - started < 20
+        thread.join(60)
+        assert other and other[0].startswith("<svg")
+        assert chart_engine._process is not first and chart_engine.convert(SPEC, "svg").startswith("<svg")
+        assert os.environ[chart_engine.ENV_ADDRESS] == address
+    finally:
+        chart_engine.stop()
+
+
+def test_an_oversized_request_is_refused_with_a_sentence(engine, monkeypatch):
+    """a request over MAX_REQUEST_BYTES is not sent: one sentence; the engine serves on"""
+    monkeypatch.setattr(chart_engine, "MAX_REQUEST_BYTES", 10_000)
+    big = dict(SPEC, data={"values": [{"a": f"row {n}", "b": n} for n in range(2000)]})
+    with pytest.raises(chart_engine.ChartError, match="too much data"):
+        chart_engine.convert(big, "svg")
+    assert chart_engine.convert(SPEC, "svg").startswith("<svg")
+
+
+def test_chart_view_shows_one_sentence_when_a_chart_fails(monkeypatch):
+    """ChartView: a chart that cannot be drawn becomes one translated sentence, the engine's
+    own ("too slow") or a generic one, never an exception; the next good one draws again"""
+    from cxkit import charts, i18n
+    from cxkit.panels import ChartView
+
+    def slow(builder, *args, **options):
+        raise chart_engine.ChartError("too_slow")
+
+    def broken(builder, *args, **options):
+        raise RuntimeError("vl-convert said no")
+
+    view = ChartView()
+    monkeypatch.setattr(charts, "svg", slow)
+    view.draw("audit.trend_chart", _trend())
+    assert "took too long" in view.value and "cxkit-chart-failed" in view.value
+    i18n.set_language("fr")
+    try:
+        monkeypatch.setattr(charts, "svg", broken)
+        view.draw("audit.trend_chart", _trend(), target=0.5)
+        assert "pas pu être dessiné" in view.value and "vl-convert" not in view.value
+    finally:
+        i18n.set_language("en")
+    monkeypatch.setattr(charts, "svg", lambda b, *a, **o: "<svg>ok</svg>")
+    view.draw("audit.trend_chart", _trend(), target=0.6)
+    assert view.value == "<svg>ok</svg>"

@@ -112,13 +112,91 @@ def show(builder: str, *args, **options) -> Drawing:
 
 
 def build(builder: str, *args, **options):
-    """The ``alt.Chart`` that ``builder`` ("topic.name_chart") makes of ``args``."""
+    """The ``alt.Chart`` that ``builder`` ("topic.name_chart") makes of ``args``, its
+    text cleaned first (:func:`clean_data`): a second line of defence behind the checks
+    at every door, so that one stored label cannot stop the drawing of a chart."""
     import importlib
 
     topic, _, name = builder.partition(".")
     if not (topic.isidentifier() and name.endswith("_chart") and name.isidentifier()):
         raise ValueError(f"not a chart builder: {builder!r} (expected 'topic.name_chart')")
-    return getattr(importlib.import_module(f"{__name__}.{topic}"), name)(*args, **options)
+    make = getattr(importlib.import_module(f"{__name__}.{topic}"), name)
+    args = tuple(clean_data(value, engine.TITLE_MAX) for value in args)
+    options = {key: clean_data(value, engine.TITLE_MAX) for key, value in options.items()}
+    return make(*args, **options)
+
+
+def clean_label(text: str, limit: int = engine.LABEL_MAX) -> str:
+    """A label safe to draw: no character XML forbids nor other control characters
+    (they made the drawing engine abort), on one line, at most ``limit`` characters
+    (a longer one ends with "…")."""
+    return engine.clean_text(text, limit)
+
+
+def clean_data(value, limit: int = engine.TITLE_MAX):
+    """``value`` with every string cleaned by :func:`clean_label`: the values and the
+    index of a DataFrame or Series (cut to ``LABEL_MAX``; column names only lose their
+    illegal characters), the items of a list, tuple or dict, or a string itself (cut to
+    ``limit``: a title). Anything else is returned as it is; nothing is changed in place."""
+    import pandas as pd
+
+    if isinstance(value, str):
+        return clean_label(value, limit)
+    if isinstance(value, pd.DataFrame):
+        frame = value.copy(deep=False)
+        frame.columns = _clean_index(frame.columns, None)
+        for column in range(frame.shape[1]):
+            cleaned = _clean_series(frame.iloc[:, column])
+            if cleaned is not None:
+                frame.isetitem(column, cleaned)
+        frame.index = _clean_index(frame.index, engine.LABEL_MAX)
+        return frame
+    if isinstance(value, pd.Series):
+        cleaned = _clean_series(value)
+        series = value if cleaned is None else cleaned
+        return series.set_axis(_clean_index(series.index, engine.LABEL_MAX))
+    if isinstance(value, dict):
+        return {clean_data(k, engine.LABEL_MAX): clean_data(v, limit) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(clean_data(v, engine.LABEL_MAX) for v in value)
+    return value
+
+
+def _needs_cleaning(text, limit: int | None) -> bool:
+    return isinstance(text, str) and ((limit is not None and len(text) > limit)
+                                      or engine._ILLEGAL.search(text) is not None
+                                      or (limit is not None and engine._LINE_BREAKS.search(text) is not None))
+
+
+def _clean_one(text, limit: int | None):
+    return engine.clean_text(text, limit, one_line=limit is not None) if _needs_cleaning(text, limit) else text
+
+
+def _clean_series(series):
+    """The series with its text cleaned, or None when it has none to clean."""
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories
+        if not any(_needs_cleaning(c, engine.LABEL_MAX) for c in categories):
+            return None
+        cleaned = [_clean_one(c, engine.LABEL_MAX) for c in categories]
+        if len(set(cleaned)) == len(cleaned):
+            return series.cat.rename_categories(cleaned)
+        series = series.astype(object)
+    elif series.dtype != object and not pd.api.types.is_string_dtype(series.dtype):
+        return None
+    if not series.map(lambda v: _needs_cleaning(v, engine.LABEL_MAX)).any():
+        return None
+    return series.map(lambda v: _clean_one(v, engine.LABEL_MAX))
+
+
+def _clean_index(index, limit: int | None):
+    import pandas as pd
+
+    if isinstance(index, pd.MultiIndex) or not any(_needs_cleaning(v, limit) for v in index):
+        return index
+    return index.map(lambda v: _clean_one(v, limit))
 
 
 def to_svg(chart) -> str:

@@ -13,13 +13,32 @@ The engine listens on a Unix socket in a private folder (mode 0700) and checks a
 key, known only to the server's own child processes, on every connection
 (``multiprocessing.connection``): only the kernels of the same app can send it work, and
 what they send (a spec as JSON, or a builder's data pickled) never crosses a user
-boundary. The engine stops when the process that started it exits. If it cannot be
-reached, the kernel draws the chart itself and logs it once, so a chart never goes missing.
+boundary. The engine stops when the process that started it exits.
+
+One participant must not break the room's charts:
+
+- **Clean text.** Every string of a spec loses the characters XML forbids and other
+  control characters before vl-convert sees it (one such character in a label made
+  vl-convert panic and abort the whole process); data values are cut to
+  ``LABEL_MAX`` characters and titles to ``TITLE_MAX``, with an ellipsis (a
+  100,000-character label took 102 s to draw): :func:`clean_spec`, :func:`clean_text`.
+- **Supervised.** :func:`start` also starts a watcher thread that starts a new engine,
+  at the same address and with the same key, as soon as the engine exits, so the kernels
+  reconnect by themselves. A kernel that finds the engine restarting waits for it (up to
+  ``RESTART_WAIT_S``).
+- **Bounded.** A request over ``MAX_REQUEST_BYTES`` is refused in the kernel. A drawing
+  that runs over ``TIME_LIMIT_S`` makes the engine answer that kernel "too slow", ask
+  the kernels waiting behind it to send again, and exit; the watcher starts a new one.
+- **One sentence.** What cannot be drawn raises :class:`ChartError`, a ``DataError``
+  whose message is one translated sentence (``ChartView`` shows it in place of the
+  chart). When no engine can be reached at all, the kernel draws the chart itself and
+  logs it once, so a chart never goes missing.
 """
 from __future__ import annotations
 
 import atexit
 import json
+import re
 import logging
 import os
 import pickle
@@ -31,6 +50,8 @@ import time
 from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener
 
+from ..errors import DataError
+
 #: Environment variables through which kernels find the engine.
 ENV_ADDRESS = "CXKIT_CHART_ENGINE"
 ENV_KEY = "CXKIT_CHART_ENGINE_KEY"
@@ -38,11 +59,77 @@ FORMATS = ("svg", "png")
 #: Seconds a kernel waits for the engine's answer before drawing the chart itself (a
 #: room's worth of charts queued behind each other takes a few seconds at most).
 ANSWER_TIMEOUT_S = 60.0
+#: Seconds one drawing may take in the engine before it is stopped (drawings take well
+#: under a second; the engine draws one at a time, so a runaway one blocks the room).
+TIME_LIMIT_S = float(os.environ.get("CXKIT_CHART_TIME_LIMIT", "15"))
+#: Largest request a kernel sends (a builder's data pickled, or a spec as JSON).
+MAX_REQUEST_BYTES = 16 * 2**20
+#: Seconds a kernel waits for an engine that is being restarted.
+RESTART_WAIT_S = 30.0
+#: Longest data value (a label) and title drawn; longer ones end with an ellipsis.
+LABEL_MAX = 120
+TITLE_MAX = 200
+#: The file that tells kernels a watcher restarts the engine (next to its socket).
+SUPERVISED = "supervised"
 
 _log = logging.getLogger("cxkit.charts.engine")
 _LANGUAGE = threading.Lock()
 _process: subprocess.Popen | None = None
+_watcher: threading.Thread | None = None
+_stopping = threading.Event()
 _warned = False
+#: Characters removed from every string drawn: those XML 1.0 forbids (C0 controls but
+#: tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF), DEL and C1 controls,
+#: the other Unicode non-characters, and the bidirectional overrides that reorder text.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                      "\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+                      + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
+_LINE_BREAKS = re.compile("[\t\n\r]+")
+
+
+class ChartError(DataError):
+    """A chart that could not be drawn, said in one sentence in the user's language.
+
+    ``reason`` is ``"failed"`` (the drawing failed or the engine stopped while drawing
+    it), ``"too_large"`` (over ``MAX_REQUEST_BYTES``) or ``"too_slow"`` (over
+    ``TIME_LIMIT_S``)."""
+
+    def __init__(self, reason: str = "failed"):
+        from ..i18n import t
+
+        self.reason = reason
+        super().__init__(t(f"server.chart_{reason}"))
+
+
+def clean_text(text: str, limit: int | None = LABEL_MAX, *, one_line: bool = True) -> str:
+    """``text`` without the characters XML forbids or other control characters, its tabs
+    and line breaks made spaces (``one_line``), cut to ``limit`` characters ending with
+    "…" (no cut when ``limit`` is None)."""
+    if limit is not None and len(text) > limit:
+        text = text[: limit * 2]  # enough to keep ``limit`` once a few characters go
+    text = _ILLEGAL.sub("", text)
+    if one_line:
+        text = _LINE_BREAKS.sub(" ", text)
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "\u2026"
+    return text
+
+
+def clean_spec(spec, *, _in_data: bool = False, _key: str = ""):
+    """A copy of a Vega-Lite ``spec`` safe to draw: every string (keys too) without
+    illegal or control characters; data values (under ``datasets`` or ``data.values``)
+    on one line and cut to ``LABEL_MAX``, titles cut to ``TITLE_MAX``."""
+    if isinstance(spec, str):
+        if _in_data:
+            return clean_text(spec, LABEL_MAX)
+        return clean_text(spec, TITLE_MAX if _key in ("title", "text", "subtitle") else None, one_line=False)
+    if isinstance(spec, dict):
+        return {(clean_text(k, None, one_line=False) if isinstance(k, str) else k):
+                clean_spec(v, _in_data=_in_data or k in ("datasets", "values"), _key=k if isinstance(k, str) else "")
+                for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [clean_spec(v, _in_data=_in_data, _key=_key) for v in spec]
+    return spec
 
 
 def convert(spec: dict, fmt: str = "svg", **options) -> str | bytes:
@@ -59,12 +146,16 @@ def convert(spec: dict, fmt: str = "svg", **options) -> str | bytes:
 
 
 def draw(spec: dict, fmt: str = "svg", **options) -> str | bytes:
-    """Draw in this process with vl-convert (imported here: it is heavy)."""
+    """Draw in this process with vl-convert (imported here: it is heavy), after
+    :func:`clean_spec`. In the engine, one drawing at a time (vl-convert draws one at a
+    time anyway), timed for the watchdog."""
     import vl_convert as vlc
 
-    if fmt == "svg":
-        return vlc.vegalite_to_svg(spec, **options)
-    return vlc.vegalite_to_png(spec, **options)
+    spec = clean_spec(spec)
+    with _DRAWING, _timed("drawing"):
+        if fmt == "svg":
+            return vlc.vegalite_to_svg(spec, **options)
+        return vlc.vegalite_to_png(spec, **options)
 
 
 def build_svg(builder: str, args: tuple, options: dict, lang: str) -> str:
@@ -78,7 +169,7 @@ def _build_here(builder: str, args: tuple, options: dict, lang: str) -> str:
     from .. import i18n
     from . import _vl_version, build
 
-    with _LANGUAGE:  # the engine's threads share one current language: build one at a time
+    with _LANGUAGE, _timed("building"):  # the engine's threads share one language: one at a time
         previous = i18n.get_language()
         i18n.set_language(lang)
         try:
@@ -88,22 +179,53 @@ def _build_here(builder: str, args: tuple, options: dict, lang: str) -> str:
     return draw(spec, "svg", vl_version=_vl_version())  # the drawing needs no language
 
 
+class _Restarting(Exception):
+    """The engine stopped (or was stopped) before answering: ask again once it is back."""
+
+
 def _from_engine(request: bytes) -> bytes | None:
-    """The engine's answer to ``request``; ``None`` when no engine runs, or when it cannot
-    be reached (logged once): the caller then draws in this process."""
+    """The engine's answer to ``request``; ``None`` when no engine runs, or when none can
+    be reached (logged once): the caller then draws in this process.
+
+    Raises :class:`ChartError` for a request over ``MAX_REQUEST_BYTES``, a drawing the
+    engine stopped for taking over ``TIME_LIMIT_S``, or an engine that stopped twice
+    while drawing it; ``ValueError`` for a spec or builder call that fails."""
     address = os.environ.get(ENV_ADDRESS)
     if not address or address == "off":
         return None
-    try:
-        return _ask(address, request)
-    except (OSError, EOFError, AuthenticationError) as error:
-        _warn_once(f"chart engine at {address} unreachable ({error}); drawing in the kernel")
-        return None
+    if len(request) > MAX_REQUEST_BYTES:
+        raise ChartError("too_large")
+    crashes = 0
+    deadline = time.monotonic() + RESTART_WAIT_S
+    while True:
+        try:
+            connection = Client(address, family="AF_UNIX", authkey=_key())
+        except (OSError, EOFError) as error:  # no engine listens: being restarted, or gone
+            if _supervised(address) and time.monotonic() < deadline:
+                time.sleep(0.2)
+                continue
+            _warn_once(f"chart engine at {address} unreachable ({error}); drawing in the kernel")
+            return None
+        except AuthenticationError as error:
+            _warn_once(f"chart engine at {address} unreachable: it refused this kernel ({error}); drawing in the kernel")
+            return None
+        try:
+            return _ask(connection, request)
+        except TimeoutError as error:
+            _warn_once(f"chart engine at {address} did not answer ({error}); drawing in the kernel")
+            return None
+        except (_Restarting, OSError, EOFError):
+            crashes += 1
+            if crashes > 2 or not _supervised(address):
+                raise ChartError("failed") from None
+            deadline = time.monotonic() + RESTART_WAIT_S
+            time.sleep(0.2)
 
 
-def _ask(address: str, request: bytes) -> bytes:
-    """Send one request; return the drawing, or raise the engine's error as ValueError."""
-    with Client(address, family="AF_UNIX", authkey=_key()) as connection:
+def _ask(connection, request: bytes) -> bytes:
+    """Send one request on ``connection``; return the drawing, or raise the engine's
+    error (``ValueError``), ``ChartError("too_slow")`` or ``_Restarting``."""
+    with connection:
         connection.send_bytes(request)
         if not connection.poll(ANSWER_TIMEOUT_S):
             raise TimeoutError(f"no answer in {ANSWER_TIMEOUT_S:g} s")
@@ -111,7 +233,16 @@ def _ask(address: str, request: bytes) -> bytes:
     status, payload = answer[:1], answer[1:]
     if status == b"E":
         raise ValueError(payload.decode("utf-8"))
+    if status == b"T":
+        raise ChartError("too_slow")
+    if status == b"R":
+        raise _Restarting()
     return payload
+
+
+def _supervised(address: str) -> bool:
+    """Whether a watcher restarts the engine at ``address`` (its marker file exists)."""
+    return os.path.exists(os.path.join(os.path.dirname(address), SUPERVISED))
 
 
 def _key() -> bytes:
@@ -125,26 +256,83 @@ def _warn_once(message: str) -> None:
         _warned = True
 
 
+# ---- the engine process ----
+
+_DRAWING = threading.Lock()
+#: For each step done one at a time ("building", "drawing"): when the one under way
+#: started (time.monotonic()) and the connection that asked for it.
+_busy: dict[str, tuple[float, object]] = {}
+_current = threading.local()  # the connection this thread answers
+_waiting: set = set()  # connections not answered yet
+_waiting_lock = threading.Lock()
+
+
+class _timed:
+    """Record that ``step`` runs now, for this thread's connection (see :func:`_watchdog`)."""
+
+    def __init__(self, step: str):
+        self.step = step
+
+    def __enter__(self):
+        _busy[self.step] = (time.monotonic(), getattr(_current, "connection", None))
+
+    def __exit__(self, *exc):
+        _busy.pop(self.step, None)
+
+
 def _answer(connection) -> None:
     """Serve one client: one request (``J`` + JSON spec, or ``P`` + pickled builder call),
-    one answer (``S``/``B`` + drawing, or ``E`` + error)."""
-    with connection:
+    one answer (``S``/``B`` + drawing, ``E`` + error; the watchdog may answer ``T`` or
+    ``R`` instead)."""
+    _current.connection = connection
+    with _waiting_lock:
+        _waiting.add(connection)
+    try:
         try:
-            message = connection.recv_bytes()
+            message = connection.recv_bytes(MAX_REQUEST_BYTES + 1)
             if message[:1] == b"P":
                 result = _build_here(*pickle.loads(message[1:]))
             else:
                 request = json.loads(message[1:].decode("utf-8"))
                 result = draw(request["spec"], request["format"], **request.get("options", {}))
             answer = b"S" + result.encode("utf-8") if isinstance(result, str) else b"B" + result
-        except EOFError:
+        except (EOFError, OSError):  # the kernel hung up, or sent more than allowed
             return
         except Exception as error:  # noqa: BLE001 - the client raises it as its own error
             answer = b"E" + f"{type(error).__name__}: {error}".encode("utf-8")
-        try:
-            connection.send_bytes(answer)
-        except OSError:  # the kernel went away meanwhile
-            pass
+        with _waiting_lock:
+            if connection not in _waiting:  # the watchdog answered already
+                return
+            _waiting.discard(connection)
+            try:
+                connection.send_bytes(answer)
+            except OSError:  # the kernel went away meanwhile
+                pass
+    finally:
+        with _waiting_lock:
+            _waiting.discard(connection)
+        connection.close()
+
+
+def _watchdog(limit: float) -> None:
+    """Stop the engine when one building or drawing has run over ``limit`` seconds: the
+    kernel that asked for it is told "too slow", the others waiting to ask again; then
+    the process exits and the watcher starts a new engine."""
+    while True:
+        time.sleep(min(0.5, limit / 4))
+        now = time.monotonic()
+        late = [connection for since, connection in list(_busy.values()) if now - since > limit]
+        if not late:
+            continue
+        with _waiting_lock:
+            for connection in _waiting:
+                try:
+                    connection.send_bytes(b"T" if connection in late else b"R")
+                except OSError:
+                    pass
+            _waiting.clear()
+        _log.error("a chart took over %g s to draw: engine restarted", limit)
+        os._exit(3)
 
 
 def serve(address: str, key: bytes, parent: int | None = None) -> None:
@@ -156,6 +344,7 @@ def serve(address: str, key: bytes, parent: int | None = None) -> None:
     listener = Listener(address, family="AF_UNIX", authkey=key)
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    threading.Thread(target=_watchdog, args=(TIME_LIMIT_S,), daemon=True).start()
     while True:
         try:
             connection = listener.accept()
@@ -170,35 +359,88 @@ def _exit_with(parent: int) -> None:
     os._exit(0)
 
 
-def start(timeout: float = 30.0) -> str:
-    """Start the engine for this process and the kernels it will start; return its address.
+# ---- the server side: start, watch, stop ----
+
+def start(timeout: float = 60.0) -> str:
+    """Start the engine for this process and the kernels it will start, and a watcher
+    thread that starts it again whenever it exits; return its address.
 
     Idempotent: a second call returns the running engine's address."""
-    global _process
-    if _process is not None and _process.poll() is None:
+    global _process, _watcher
+    if _process is not None and _watcher is not None and _watcher.is_alive():
         return os.environ[ENV_ADDRESS]
     folder = tempfile.mkdtemp(prefix="cxkit-charts-")  # mode 0700: only this user connects
     address = os.path.join(folder, "engine.sock")
     key = os.urandom(16).hex()
-    env = dict(os.environ, **{ENV_KEY: key})
-    env.pop(ENV_ADDRESS, None)
-    command = "import sys; from cxkit.charts.engine import main; main(sys.argv[1:])"
-    _process = subprocess.Popen([sys.executable, "-c", command, address, str(os.getpid())],
-                                env=env, stdin=subprocess.DEVNULL)
-    atexit.register(stop)
-    deadline = time.monotonic() + timeout
-    while not os.path.exists(address):
-        if _process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the chart engine did not start (exit code {_process.poll()})")
-        time.sleep(0.05)
+    _process = _spawn(address, key, timeout)
     os.environ[ENV_ADDRESS] = address
     os.environ[ENV_KEY] = key
+    open(os.path.join(folder, SUPERVISED), "w").close()
+    _stopping.clear()
+    _watcher = threading.Thread(target=_watch, args=(address, key, timeout), name="cxkit-chart-engine-watcher",
+                                daemon=True)
+    _watcher.start()
+    atexit.register(stop)
     return address
 
 
-def stop() -> None:
-    """Stop the engine this process started (kernels then draw their charts themselves)."""
+def _spawn(address: str, key: str, timeout: float) -> subprocess.Popen:
+    """Start an engine process listening at ``address``; return once it listens."""
+    try:
+        os.unlink(address)  # the socket file of an engine that died
+    except FileNotFoundError:
+        pass
+    env = dict(os.environ, **{ENV_KEY: key})
+    env.pop(ENV_ADDRESS, None)
+    command = "import sys; from cxkit.charts.engine import main; main(sys.argv[1:])"
+    process = subprocess.Popen([sys.executable, "-c", command, address, str(os.getpid())],
+                               env=env, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(address):
+        if process.poll() is not None or time.monotonic() > deadline:
+            if process.poll() is None:
+                process.kill()
+            raise RuntimeError(f"the chart engine did not start (exit code {process.poll()})")
+        time.sleep(0.05)
+    return process
+
+
+def _watch(address: str, key: str, timeout: float) -> None:
+    """Start the engine again each time it exits, until :func:`stop`. After five failed
+    starts in a row the watcher gives up (kernels then draw their charts themselves)."""
     global _process
+    failures = 0
+    while not _stopping.wait(0.25):
+        process = _process
+        if process is None or process.poll() is None:
+            continue
+        if _stopping.is_set():
+            return
+        _log.warning("chart engine exited (code %s); starting a new one", process.returncode)
+        try:
+            _process = _spawn(address, key, timeout)
+            failures = 0
+        except (RuntimeError, OSError) as error:
+            failures += 1
+            _log.error("chart engine could not be restarted (%s)", error)
+            if failures >= 5:
+                _log.error("giving up on the chart engine: kernels draw their own charts")
+                try:
+                    os.unlink(os.path.join(os.path.dirname(address), SUPERVISED))
+                except OSError:
+                    pass
+                return
+            time.sleep(2.0 * failures)
+
+
+def stop() -> None:
+    """Stop the engine this process started, and its watcher (kernels then draw their
+    charts themselves)."""
+    global _process, _watcher
+    _stopping.set()
+    if _watcher is not None and _watcher is not threading.current_thread():
+        _watcher.join(timeout=10)
+    _watcher = None
     if _process is None:
         return
     _process.terminate()
@@ -209,9 +451,10 @@ def stop() -> None:
     address = os.environ.pop(ENV_ADDRESS, None)
     os.environ.pop(ENV_KEY, None)
     if address:
-        for path in (address, os.path.dirname(address)):
+        folder = os.path.dirname(address)
+        for path in (address, os.path.join(folder, SUPERVISED), folder):
             try:
-                os.unlink(path) if path == address else os.rmdir(path)
+                os.unlink(path) if path != folder else os.rmdir(path)
             except OSError:
                 pass
     _process = None

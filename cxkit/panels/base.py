@@ -80,7 +80,9 @@ class ChartView(widgets.HTML):
     ``draw("topic.name_chart", data, **options)`` redraws it from a builder's name and
     data (:func:`cxkit.charts.svg`: in the app the chart engine builds it, so the kernel
     never loads altair), and only when they changed; ``update(chart)`` redraws it from an
-    ``alt.Chart``."""
+    ``alt.Chart``. A chart that cannot be drawn shows one sentence in the user's language
+    in its place (a ``DataError``'s own, e.g. the engine's "too slow", else a generic
+    one); the failure is logged and the rest of the page keeps working."""
 
     def __init__(self, chart=None, **kwargs):
         super().__init__(**kwargs)
@@ -92,16 +94,27 @@ class ChartView(widgets.HTML):
     def draw(self, builder: str, *args, **options) -> None:
         key = pickle.dumps((builder, args, options, get_language()), protocol=pickle.HIGHEST_PROTOCOL)
         if key != self._drawn:  # drawing SVG is the slow part of a slider's move
-            self.value = charts.svg(builder, *args, **options)
-            self._drawn = key
+            drawn = self._show(lambda: charts.svg(builder, *args, **options), builder)
+            self._drawn = key if drawn else None  # a failed chart is tried again next time
 
     def update(self, chart) -> None:
-        self.value = charts.to_svg(chart)
+        self._show(lambda: charts.to_svg(chart), "chart")
         self._drawn = None
 
     def clear(self) -> None:
         self.value = ""
         self._drawn = None
+
+    def _show(self, drawing: Callable[[], str], name: str) -> bool:
+        try:
+            self.value = drawing()
+            return True
+        except Exception as error:  # noqa: BLE001 - one sentence, never a broken widget
+            log.error("chart %s could not be drawn", name, exc_info=True)
+            text = str(error) if isinstance(error, DataError) else t("server.chart_failed")
+            self.value = (f'<p class="cxkit-chart-failed cxkit-error" role="status" '
+                          f'style="color:{charts.COLORS["bad"]}">{html.escape(text)}</p>')
+            return False
 
 
 class AmountText(widgets.Text):
