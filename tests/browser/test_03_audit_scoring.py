@@ -6,11 +6,24 @@ def _n(page) -> str:
     return page.locator(".cxkit-audit-indicators .cxkit-audit-n").inner_text()
 
 
+def _sample_verdict(lang: str) -> tuple[int, str, str]:
+    """The sample campaign's calls, verdict kind and verdict sentence, as the models give them
+    (the page must show the same; the sample's figures are the data's, not the test's)."""
+    from cxkit import audit
+
+    grid = audit.load_grid()
+    scored = audit.score_calls(audit.primary_calls(audit.load_sample_campaign(grid)), grid)
+    good, n = int(scored["good"].sum()), len(scored)
+    return n, audit.verdict(good, n), audit.verdict_text(good, n, lang=lang)
+
+
 def test_sample_campaign_shows_its_verdict(page, voila):
-    """03: by default the sample campaign's 108 calls and a proven problem are shown"""
+    """03: by default the sample campaign's calls and its verdict are shown, as the models give them"""
+    n, kind, text = _sample_verdict("en")
     open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
-    assert _n(page) == "108"
-    assert "Problem proven" in page.locator(".cxkit-audit-verdict").inner_text()
+    assert _n(page) == str(n)
+    assert page.locator(f".cxkit-verdict-{kind}").count() == 1
+    assert page.locator(".cxkit-audit-verdict").inner_text().startswith(text.split(".")[0])
     assert page.locator(".cxkit-kappa-table").count() == 1
     screenshot(page, "03_audit_scoring_sample_en")
 
@@ -67,7 +80,87 @@ def test_imported_french_file_is_analysed(page, voila, tmp_path):
 def test_scoring_page_in_french(page, voila):
     """03: with ?lang=fr the verdict, the sources and the form speak French"""
     open_notebook(page, voila, "03_scoring_the_phone_audit", lang="fr")
-    assert page.locator(".cxkit-audit-verdict").inner_text().startswith("Problème avéré")
+    _, kind, text = _sample_verdict("fr")
+    assert page.locator(f".cxkit-verdict-{kind}").count() == 1
+    assert page.locator(".cxkit-audit-verdict").inner_text().startswith(text.split(".")[0])
     assert page.get_by_role("button", name="Appels de l'atelier", exact=True).count() == 1
     assert page.locator(".cxkit-audit-submit").inner_text().strip() == "Enregistrer l'appel"
     screenshot(page, "03_audit_scoring_fr")
+
+
+def _type_date(page, day: int, month: int, year: int) -> None:
+    """Type a date into the form's date field key by key, in the order the browser's locale
+    shows its parts (a browser cannot be given 31/02 any other way)."""
+    field = page.locator(".cxkit-audit-date input")
+    order = page.evaluate("""() => new Intl.DateTimeFormat().formatToParts(new Date(2025, 0, 31))
+                                   .map(p => p.type).filter(t => ['day', 'month', 'year'].includes(t))""")
+    field.focus()
+    parts = {"day": f"{day:02d}", "month": f"{month:02d}", "year": f"{year:04d}"}
+    for part in order:
+        page.keyboard.type(parts[part])
+    page.keyboard.press("Tab")  # the widget reads a date it could not parse when the field loses focus
+
+
+def test_form_marks_a_day_that_does_not_exist_and_a_future_date(page, voila):
+    """03 form: 31/02 turns the date field red with its sentence (it is not saved as today);
+    a date after today does too; nothing is stored"""
+    before = len(voila.store().calls())
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+    page.locator(".cxkit-audit-evaluator input").fill("Dana")
+    page.locator(".cxkit-field-wait_seconds input").fill("45")
+    _type_date(page, 31, 2, 2025)
+    page.locator(".cxkit-audit-submit").click()
+    page.wait_for_function(
+        "document.querySelector('.cxkit-field-error-date').innerText.includes('does not exist')")
+    assert page.locator(".cxkit-audit-date.cxkit-invalid").count() == 1
+    assert "'Date'" in page.locator(".cxkit-audit-form-status").inner_text()
+    page.locator(".cxkit-audit-date input").fill("2099-01-01")
+    page.locator(".cxkit-audit-submit").click()
+    page.wait_for_function("document.querySelector('.cxkit-field-error-date').innerText.includes('after today')")
+    assert page.locator(".cxkit-audit-date.cxkit-invalid").count() == 1
+    assert len(voila.store().calls()) == before
+    screenshot(page, "03_audit_form_bad_date_en")
+
+
+def test_trainer_removes_an_import_then_a_call_after_confirming(page, voila, tmp_path):
+    """03 delete: an import added to the workshop calls is removed after "Confirm" and the
+    indicators drop by its calls; a call's removal is cancelled, then confirmed"""
+    import pandas as pd
+
+    from cxkit import audit
+
+    frame = pd.read_csv(audit.DATA / "sample_campaign.csv", dtype=str, keep_default_na=False).head(5)
+    frame["call_id"] = "DEL-" + frame["call_id"]
+    path = tmp_path / "to_remove.csv"
+    path.write_bytes(frame.to_csv(index=False).encode("utf-8"))
+    open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
+    page.get_by_role("button", name="Workshop calls", exact=True).click()
+    n = int(voila.store().calls()["ref_call"].isna().sum()) if len(voila.store().calls()) else 0
+    page.wait_for_function(f"document.querySelector('.cxkit-audit-n').innerText === '{n}'")
+    with page.expect_file_chooser() as chooser:
+        page.locator(".cxkit-audit-upload").click()
+    chooser.value.set_files(str(path))
+    page.locator(".cxkit-audit-to-store").click()
+    page.wait_for_function(f"document.querySelector('.cxkit-audit-n').innerText === '{n + 5}'")
+    assert "as the import 'to_remove.csv · " in page.locator(".cxkit-audit-source-status").inner_text()
+
+    page.get_by_text("Trainer: remove a call or an import").click()
+    page.wait_for_function("document.querySelector('.cxkit-manage-batches select').innerText.includes('to_remove')")
+    page.locator(".cxkit-manage-remove-batch").click()
+    question = page.locator(".cxkit-manage-question")
+    question.wait_for()
+    assert "Remove the import 'to_remove.csv" in question.inner_text() and "5 calls" in question.inner_text()
+    screenshot(page, "03_audit_delete_confirm_en")
+    page.locator(".cxkit-manage-confirm").click()
+    page.wait_for_function(f"document.querySelector('.cxkit-audit-n').innerText === '{n}'")
+    assert not voila.store().calls()["call_id"].str.startswith("DEL-").any()
+
+    if n:  # then one call: Cancel keeps it, Confirm removes it
+        page.locator(".cxkit-manage-remove-call").click()
+        page.locator(".cxkit-manage-cancel").click()
+        page.wait_for_function("document.querySelector('.cxkit-manage-status').innerText.includes('Nothing')")
+        assert len(voila.store().calls()) >= n
+        page.locator(".cxkit-manage-remove-call").click()
+        page.locator(".cxkit-manage-confirm").click()
+        page.wait_for_function(f"document.querySelector('.cxkit-audit-n').innerText === '{n - 1}'")
+        assert "removed" in page.locator(".cxkit-manage-status").inner_text()

@@ -28,3 +28,26 @@ def test_06_in_french(page, voila):
     open_notebook(page, voila, "06_customers_are_never_acquired", lang="fr")
     text = page.locator(".cxkit-clv-result").inner_text()
     assert "Un client vaut" in text and "857\u00a0€" in text
+
+
+def test_06_refuses_infinite_and_absurd_amounts(page, voila):
+    """06: 'inf' and '1e308' in the customers box give one sentence, the figures stay finite
+    (no '∞ customers', no NaN), and the page keeps working"""
+    open_notebook(page, voila, "06_customers_are_never_acquired", lang="en")
+    result = page.locator(".cxkit-clv-result")
+    before = result.inner_text()
+    box = page.locator(".cxkit-clv-customers input")
+    for text, sentence in (("inf", "is not an amount"), ("1e308", "too large an amount")):
+        box.fill(text)
+        box.press("Enter")
+        page.wait_for_function(
+            "s => [...document.querySelectorAll('.cxkit-error')].some(e => e.innerText.includes(s))", arg=sentence)
+        assert box.input_value() == "10,000"
+        assert result.inner_text() == before
+    box.fill("20,000")
+    box.press("Enter")
+    page.wait_for_function("() => document.querySelector('.cxkit-clv-result').innerText.includes('20,000 customers')")
+    assert page.locator(".cxkit-error").count() == 0
+    page.locator(".cxkit-delight-purchases").wait_for()
+    for marker in ("∞", "NaN", "Infinity"):
+        assert marker not in page.locator("#rendered_cells").inner_text()
