@@ -196,19 +196,38 @@ def test_upload_says_reading_then_too_large_over_the_limit(room, monkeypatch):
     assert "too large" in status.value and not any("Reading" in v for v in seen)
 
 
-def test_import_over_the_rows_cap_is_refused_in_one_sentence(room, monkeypatch):
-    """03 import: a file over the rows-per-import cap gives one error sentence, nothing stored"""
+def _one_error_sentence(html_text: str) -> str:
+    text = re.sub("<[^>]+>", "", html_text)
+    assert html_text.count("cxkit-error") == 1 and "Traceback" not in text
+    assert len([s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]) == 1, text
+    return text
+
+
+def test_imports_over_the_caps_are_refused_in_one_sentence(room, monkeypatch):
+    """03 import: a file over the calls-per-import cap, then an import that would take the
+    room over its calls cap, each give one error sentence naming the limit; nothing is stored"""
     import cxkit as cx
-    from cxkit import io as cxio
+    from cxkit import store
 
     source = cx.panels.audit.session().source_panel()
-    monkeypatch.setattr(cxio, "MAX_ROWS", 3)
+    monkeypatch.setattr(store, "MAX_IMPORT_CALLS", 3)
     _upload(source, "campagne.csv", _campaign(rows=5))
     _find(source, "cxkit-audit-to-store").click()
-    status = _find(source, "cxkit-audit-source-status").value
-    assert status.count("cxkit-error") == 1 and "Traceback" not in status
-    assert len(re.sub("<[^>]+>", "", status).rstrip(".").split(". ")) == 1
+    message = _one_error_sentence(_find(source, "cxkit-audit-source-status").value)
+    assert "more than 3 rows" in message
     assert room.calls().empty
+    monkeypatch.setattr(store, "MAX_IMPORT_CALLS", 5)
+    monkeypatch.setattr(store, "MAX_STORE_CALLS", 7)
+    _find(source, "cxkit-audit-to-store").click()
+    assert len(room.calls()) == 5
+    import pandas as pd
+
+    second = pd.read_csv(__import__("io").BytesIO(_campaign(rows=10)), dtype=str, keep_default_na=False).tail(5)
+    _upload(source, "more.csv", second.to_csv(index=False).encode("utf-8"))
+    _find(source, "cxkit-audit-to-store").click()
+    message = _one_error_sentence(_find(source, "cxkit-audit-source-status").value)
+    assert "limit of 7" in message
+    assert len(room.calls()) == 5
 
 
 # --- 3. the trainer's delete -----------------------------------------------------------------
@@ -347,3 +366,23 @@ def test_panels_show_finite_figures_at_every_slider_end(builder, monkeypatch):
             control.value = getattr(control, end)
             page = _html(panel)
             assert not _NOT_FINITE.search(page) and "cxkit-error" not in page, (control.description, end)
+
+
+def test_self_assessment_room_ignores_answers_that_are_not_numbers(room):
+    """01: answers an old store holds as 'inf' or 'NaN' (written straight into SQLite) are
+    not counted: the room line says nobody answered, never 'average NaN'"""
+    import json
+    import sqlite3
+    import time
+
+    from cxkit import stories
+    from cxkit.panels import stories as panels
+
+    with sqlite3.connect(room.path) as con:
+        for value in ("inf", "NaN"):
+            con.execute("INSERT INTO answers (kind, record, created) VALUES (?, ?, ?)",
+                        (stories.KIND, json.dumps({q: value for q in stories.load_questions().index}), time.time()))
+    panel = panels.assessment_panel()
+    _find(panel, "cxkit-assess-refresh").click()
+    line = _find(panel, "cxkit-room").value
+    assert line == "Nobody in the room has answered yet." and not _NOT_FINITE.search(_html(panel))

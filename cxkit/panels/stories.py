@@ -108,7 +108,9 @@ def assessment_panel(store: Store | None = None, start: int = 2) -> widgets.VBox
         return {q: s.value for q, s in sliders.items()}
 
     def room():
-        return stories.room_answers((store or Store()).answers(stories.KIND), questions)
+        # a participant none of whose answers is a number on the scale (an old store may
+        # hold such rows) is not counted: the room's average is never NaN
+        return stories.room_answers((store or Store()).answers(stories.KIND), questions).dropna(how="all")
 
     def room_text(frame):
         info = stories.room_summary(frame)
