@@ -64,8 +64,11 @@ def grid_summary(grid: pd.DataFrame) -> pd.DataFrame:
 
 def room_grid() -> pd.DataFrame:
     """The shipped grid with the weights and critical items the room chose in notebook 02
-    (kept in the workshop's store), if it chose any."""
-    return audit.with_choices(audit.load_grid(), _store().setting(ROOM_GRID))
+    (kept in the workshop's store), if it chose any: :func:`cxkit.workshop.room_grid`,
+    which the report of notebook 08 reads too."""
+    from ..workshop import room_grid as chosen
+
+    return chosen(_store())
 
 
 def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
