@@ -386,3 +386,10 @@ def test_self_assessment_room_ignores_answers_that_are_not_numbers(room):
     _find(panel, "cxkit-assess-refresh").click()
     line = _find(panel, "cxkit-room").value
     assert line == "Nobody in the room has answered yet." and not _NOT_FINITE.search(_html(panel))
+
+
+def test_amount_limit_is_the_doors_limit():
+    """parse_amount's limit is the one every other door applies (cxkit.io.MAX_MAGNITUDE)"""
+    from cxkit import io
+
+    assert i18n.MAX_AMOUNT == io.MAX_MAGNITUDE == 1e12

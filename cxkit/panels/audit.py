@@ -6,7 +6,12 @@ Notebook 03: :func:`session` returns an :class:`AuditSession` whose panels share
 campaign: ``source_panel()`` (sample campaign, workshop store or imported file),
 ``form_panel()`` (enter a mystery call live), ``results_panel()``,
 ``calibration_panel()`` and ``export_panel()``. Entering a call while the source is the
-store redraws the results at once.
+store redraws the results at once. ``source_panel()`` holds, folded, the trainer's
+``manage_panel()``: remove one call or one import (after "Confirm").
+
+Text that came from a participant or a file is escaped wherever it goes into HTML, and
+cleaned of control characters and cut short (:func:`cxkit.panels.base.plain`) where it
+becomes a label.
 """
 from __future__ import annotations
 
