@@ -113,10 +113,27 @@ def test_form_marks_a_future_date_and_refuses_a_day_that_does_not_exist(room):
     day.value = None
     _find(form, "cxkit-audit-submit").click()
     assert "does not exist" in box.value and "cxkit-invalid" in day._dom_classes
+    day.value = dt.date(1, 1, 1)  # year 0001
+    _find(form, "cxkit-audit-submit").click()
+    assert "1990" in box.value and "cxkit-invalid" in day._dom_classes
     assert room.calls().empty
     day.value = dt.date(2026, 2, 28) if dt.date.today() >= dt.date(2026, 2, 28) else dt.date(2025, 2, 28)
     _find(form, "cxkit-audit-submit").click()
     assert room.calls()["date"].tolist() == [day.value.isoformat()]
+
+
+def test_form_marks_an_overlong_comment(room):
+    """03 form: a comment over the length cap is refused beside the comment box, named"""
+    import cxkit as cx
+
+    form = cx.panels.audit.session("store").form_panel()
+    _fill_valid(form)
+    _find(form, "cxkit-audit-comment").value = "x" * 5000
+    _find(form, "cxkit-audit-submit").click()
+    assert "cxkit-error" in _find(form, "cxkit-field-error-comment").value
+    assert "cxkit-invalid" in _find(form, "cxkit-audit-comment")._dom_classes
+    assert "'Comment'" in _find(form, "cxkit-audit-form-status").value.replace("&#x27;", "'")
+    assert room.calls().empty
 
 
 def test_typed_text_is_never_html_in_any_panel(room):
