@@ -1,19 +1,26 @@
-"""Notebook 02 in Voilà: the grid, scenarios and sample-size panels render and respond."""
+"""Notebook 02 in Voilà: the grid, scenarios and power-planner panels render and respond."""
 from conftest import open_notebook, screenshot
 
 
-def test_audit_design_renders_and_margin_changes_calls_needed(page, voila):
-    """02: the page renders offline; a wider margin lowers the number of calls needed"""
+def test_audit_design_renders_and_the_power_planner_answers(page, voila):
+    """02: the page renders offline; the planner says from how many calls the audit has an
+    even chance, then four chances in five, of ending "proven" (70 % against 80 %: 69 and
+    141 calls); a lower true share needs fewer calls"""
     open_notebook(page, voila, "02_designing_the_phone_audit", lang="en")
-    needed = page.locator(".cxkit-audit-needed")
-    needed.wait_for()
-    assert "about 97 calls" in needed.inner_text()  # ± 10 points at 50 %: 1.96²·.25/.01 = 96.04
+    text = page.locator(".cxkit-power-text")
+    text.wait_for()
+    words = text.inner_text()
+    assert "from about 69 calls" in words and "from about 141 calls" in words
+    assert "four chances in five" in words and "With 100 calls the chance is 70%" in words
     assert page.locator(".cxkit-scenario").count() == 4
-    handle = page.locator(".cxkit-audit-margin .noUi-handle")
+    assert page.locator(".cxkit-power-text ~ * svg, .cxkit-chart svg").count() >= 1
+    handle = page.locator(".cxkit-power-rate .noUi-handle")
     handle.focus()
-    handle.press("ArrowRight")  # margin 10 % → 11 %: 1.96²·.25/.0121 = 79.4 → 80
+    for _ in range(5):  # 70 % → 65 %: a larger gap, fewer calls
+        handle.press("ArrowLeft")
     page.wait_for_function(
-        "document.querySelector('.cxkit-audit-needed').innerText.includes('about 80 calls')")
+        "() => document.querySelector('.cxkit-power-text').innerText.includes('good calls is 65%')")
+    assert "from about 141 calls" not in text.inner_text()
     screenshot(page, "02_audit_design_en")
 
 
@@ -33,12 +40,14 @@ def test_weight_slider_changes_the_section_shares(page, voila):
 
 
 def test_audit_design_in_french(page, voila):
-    """02: with ?lang=fr the panels speak French and numbers use the French percent sign"""
+    """02: with ?lang=fr the planner speaks French with French typography (no-break spaces
+    before the colon and inside « »)"""
     open_notebook(page, voila, "02_designing_the_phone_audit", lang="fr")
-    needed = page.locator(".cxkit-audit-needed")
-    needed.wait_for()
-    assert "il faut environ 97 appels" in needed.inner_text()
-    assert "10\u00a0%" in needed.inner_text()
+    text = page.locator(".cxkit-power-text")
+    text.wait_for()
+    words = text.inner_text()
+    assert "à partir d'environ 69 appels" in words and "quatre chances sur cinq" in words
+    assert "80\u00a0%\u00a0:" in words and "«\u00a0avéré\u00a0»" in words
     assert "Le client mystère dit" in page.locator(".cxkit-audit-scenarios").inner_text()
 
 
