@@ -115,6 +115,11 @@ def check_text_column(frame: pd.DataFrame, column: str, max_length: int, *, one_
     than ``max_length`` with its row and column; tabs and line breaks become spaces in a
     ``one_line`` column. Control characters were already removed by :func:`read_table`."""
     values = frame[column]
+    texts = [v for v in values.to_numpy() if isinstance(v, str)]
+    joined = "".join(texts)
+    if (max(map(len, texts), default=0) <= max_length and not CONTROL_CHARS.search(joined)
+            and not (one_line and _LINE_BREAKS.search(joined))):
+        return values.astype(object)  # the usual case, without a call per cell
     name = frame.attrs.get("source")
     out = [clean_text(v, field=column, max_length=max_length, one_line=one_line, remove=True, row=row, file=name)
            if isinstance(v, str) else v for row, v in values.items()]

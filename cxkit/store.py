@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import DataError
@@ -100,6 +101,8 @@ def _checked(value, field: str, limit: int):
                 _checked(v, str(k) if field is None else field, MAX_TEXT_CHARS) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_checked(v, field, limit) for v in value]
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).isoformat()
     if hasattr(value, "item") and not hasattr(value, "isoformat"):  # numpy scalars
         value = value.item()
         if isinstance(value, (bool, str)) or value is None:
