@@ -7,10 +7,12 @@ and the file's bytes included in that baseline). Linux only.
 
 * an ``.xlsx`` with a two-column header and one cell in column XFD (16,384) on each of
   20,000 rows (150 KB here, 223 KB as the issue's was packed): before issue 13, openpyxl's
-  read-only mode padded each row to 16,384 cells; this file cost +2,620 MB and 36.7 s
-  before being refused (measured with this module on the main of before);
-* 300,001 shared strings (one over the cap; 5.2 s and accepted before) and a 200 MB run
-  of one letter packed into 203 KB (a zip bomb; 12.0 s before).
+  read-only mode padded each row to 16,384 cells; this file cost +2,614 MB and 37–82 s
+  before being refused (measured with this module on the main of before, on a shared
+  two-core machine);
+* 300,001 shared strings (one over the cap; accepted before, in 5–24 s, +46 MB) and a
+  200 MB run of one letter packed into 203 KB (a zip bomb; before: 12–13 s and +404 MB,
+  then "no data rows" as lxml drops the huge text node).
 """
 from __future__ import annotations
 
@@ -141,13 +143,13 @@ def _note(result: dict) -> str:
 def bench_padded_xlsx_time():
     r = _measure("padded")
     return {"name": "io: refuse the 20,000-row XFD-padded xlsx (time)", "value": r["seconds"], "unit": "s",
-            "target": 5.0, "notes": _note(r) + "; before issue 13: 36.7 s here (33-119 s in the issue)"}
+            "target": 5.0, "notes": _note(r) + "; before issue 13: 37-82 s here (33-119 s in the issue)"}
 
 
 def bench_padded_xlsx_memory():
     r = _measure("padded")
     return {"name": "io: refuse the 20,000-row XFD-padded xlsx (peak extra RSS)", "value": r["extra_mb"],
-            "unit": "MB", "target": 300.0, "notes": _note(r) + "; before issue 13: +2,620 MB"}
+            "unit": "MB", "target": 300.0, "notes": _note(r) + "; before issue 13: +2,614 MB"}
 
 
 def bench_shared_strings_xlsx():
