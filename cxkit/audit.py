@@ -37,6 +37,9 @@ KINDS = ("yes_no", "scale", "number")
 SECTIONS = ("welcome", "waiting", "identification", "listening", "answer", "routing", "closing")
 #: The good-call threshold (score out of 100) and the target share of good calls.
 GOOD_THRESHOLD = 70.0
+#: A score within this of the threshold counts as reaching it: weighted means are sums of
+#: floats, and a call scoring exactly 70 can come out as 69.99999999999997.
+SCORE_TOLERANCE = 1e-9
 TARGET = 0.8
 #: Which kind of change a weak section calls for (seed 000: processes, quality policy and
 #: practices, organisation).
@@ -371,7 +374,9 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     ``score = 100 · Σ wᵢ·sᵢ / Σ wᵢ`` over the applicable criteria only (the weights of
     the others are shared out, so "not applicable" neither helps nor hurts), with
     ``sᵢ`` from :func:`criterion_marks`. A critical criterion marked 0 sets
-    ``critical_failed``; ``good = score ≥ good_threshold and not critical_failed``.
+    ``critical_failed``; ``good = score ≥ good_threshold − 1e-9 and not critical_failed``
+    (:data:`SCORE_TOLERANCE`: weights 0.3, 0.4, 0.9, 0.35, 0.35, 0.2 with marks 1, 0, 1,
+    0, 1, 1 give 69.99999999999997 in floating point, which is 70 and good).
     Computed on the whole calls × criteria matrix at once (no loop over calls).
 
     Returns
@@ -405,7 +410,7 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     critical = grid["critical"].to_numpy(bool)
     failed = (marks[:, critical] == 0.0).any(axis=1)
     out = {c: calls[c].to_numpy() for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
-    out.update(score=score, critical_failed=failed, good=(score >= good_threshold) & ~failed,
+    out.update(score=score, critical_failed=failed, good=(score >= good_threshold - SCORE_TOLERANCE) & ~failed,
                applicable=np.rint(totals[:, -1]).astype(np.int64))
     for i, section in enumerate(names):
         out[section] = scores[:, i + 1]
@@ -451,11 +456,14 @@ def wilson_interval(good: int, n: int, confidence: float = 0.95) -> tuple[float,
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float]:
+def mean_interval(values, confidence: float = 0.95, *,
+                  bounds: tuple[float, float] | None = None) -> tuple[float, float, float]:
     """Mean and Student-t interval: ``x̄ ± t(ν = n−1) · s / √n``.
 
     ``s`` is the sample standard deviation (ddof = 1). Bounds are NaN below 2 values.
-    Source: any statistics textbook (Student, 1908).
+    ``bounds`` (e.g. ``(0, 100)`` for a score) clips the interval to the scale the values
+    live on: with few, spread-out scores ``x̄ ± t·s/√n`` can pass 100 (8.2 – 118.5),
+    which no mean score can. Source: any statistics textbook (Student, 1908).
     """
     x = np.asarray(values, dtype=float)
     x = x[~np.isnan(x)]
@@ -469,7 +477,10 @@ def mean_interval(values, confidence: float = 0.95) -> tuple[float, float, float
     from scipy.special import stdtrit  # here, not at the top: scipy adds ~14 MB to a kernel
 
     half = float(stdtrit(n - 1, 0.5 + confidence / 2)) * float(x.std(ddof=1)) / math.sqrt(n)  # t quantile
-    return mean, mean - half, mean + half
+    low, high = mean - half, mean + half
+    if bounds is not None:
+        low, high = max(low, float(bounds[0])), min(high, float(bounds[1]))
+    return mean, low, high
 
 
 def indicators(scored: pd.DataFrame, confidence: float = 0.95) -> dict:
@@ -479,14 +490,15 @@ def indicators(scored: pd.DataFrame, confidence: float = 0.95) -> dict:
     -------
     dict
         ``n`` calls, ``good`` (count), ``good_rate`` with ``good_rate_low`` /
-        ``good_rate_high`` (Wilson, :func:`wilson_interval`), ``mean_score`` with
-        ``mean_score_low`` / ``mean_score_high`` (Student t, :func:`mean_interval`),
+        ``good_rate_high`` (Wilson, :func:`wilson_interval`, inside 0–1), ``mean_score``
+        with ``mean_score_low`` / ``mean_score_high`` (Student t, :func:`mean_interval`,
+        clipped to the 0–100 scale),
         ``critical_failed`` (count) and ``confidence``.
     """
     n = int(len(scored))
     good = int(scored["good"].sum()) if n else 0
     low, high = wilson_interval(good, n, confidence)
-    mean, mlow, mhigh = mean_interval(scored["score"].to_numpy(float) if n else [], confidence)
+    mean, mlow, mhigh = mean_interval(scored["score"].to_numpy(float) if n else [], confidence, bounds=(0.0, 100.0))
     return {"n": n, "good": good, "good_rate": good / n if n else float("nan"),
             "good_rate_low": low, "good_rate_high": high, "mean_score": mean,
             "mean_score_low": mlow, "mean_score_high": mhigh,
@@ -1011,27 +1023,41 @@ def recommendations(scored: pd.DataFrame, grid: pd.DataFrame, k: int = 3,
 
 # --- calibration ----------------------------------------------------------------------
 
+def _kappa_value(value):
+    """A mark as a comparable value: numbers (and booleans) as floats, so that 1, 1.0 and
+    True are the same mark; text stripped; missing → None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_, int, float, np.integer, np.floating)):
+        return float(value)
+    text = str(value).strip()
+    return text if text else None
+
+
 def cohen_kappa(a, b) -> float:
     """Cohen's kappa between two raters' categorical marks of the same items.
 
     ``κ = (pₒ − pₑ) / (1 − pₑ)``, ``pₒ`` the share of items they mark alike and ``pₑ``
     the share expected by chance, ``Σₖ pₐ(k)·p_b(k)`` from each rater's own proportions.
-    Pairs where either mark is missing (NaN/None) are left out. Returns 1.0 when both
-    raters use one same category throughout (``pₑ = 1`` and ``pₒ = 1``), NaN with no
-    pair. Source: J. Cohen (1960), Educational and Psychological Measurement 20:37–46.
+    Marks are compared as values, not as text: 1, 1.0 and True are one mark
+    (``cohen_kappa([1, 0, 1, 0], [1.0, 0.0, 1.0, 0.0]) == 1.0``). Pairs where either mark
+    is missing (NaN/None) are left out. Returns 1.0 when both raters use one same
+    category throughout (``pₑ = 1`` and ``pₒ = 1``), NaN with no pair. Lists of
+    different lengths raise ``DataError``.
+    Source: J. Cohen (1960), Educational and Psychological Measurement 20:37–46.
     """
-    a = pd.Series(list(a), dtype=object)
-    b = pd.Series(list(b), dtype=object)
+    a = [_kappa_value(v) for v in a]
+    b = [_kappa_value(v) for v in b]
     if len(a) != len(b):
-        raise ValueError("the two raters must mark the same items")
-    keep = ~(a.isna() | b.isna()).to_numpy()
-    a, b = a[keep].astype(str).to_numpy(), b[keep].astype(str).to_numpy()
-    n = a.size
+        raise DataError(t("evidence.kappa_lengths", a=len(a), b=len(b)))
+    pairs = [(x, y) for x, y in zip(a, b) if x is not None and y is not None]
+    n = len(pairs)
     if n == 0:
         return float("nan")
-    cats, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
-    ia, ib = inverse[:n], inverse[n:]
-    table = np.zeros((cats.size, cats.size))
+    codes, _ = pd.factorize(pd.Series([x for x, _ in pairs] + [y for _, y in pairs], dtype=object))
+    ia, ib = codes[:n], codes[n:]
+    size = int(codes.max()) + 1
+    table = np.zeros((size, size))
     np.add.at(table, (ia, ib), 1.0)
     table /= n
     po = float(np.trace(table))

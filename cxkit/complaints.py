@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import checks
 from .errors import DataError
 from .i18n import fmt_percent, labels, t
 from .io import (check_unique, na_mask, parse_bool, parse_date, parse_number, read_table,
@@ -228,7 +229,8 @@ def repurchase_rates(severity: str, rates: pd.DataFrame | None = None) -> dict[s
     rows = rates[(rates["figure"] == "repurchase_rate") & (rates["severity"] == severity)]
     found = dict(zip(rows["case"], rows["value"].astype(float)))
     if set(found) != set(TARP_OUTCOMES):
-        raise ValueError(f"repurchase rates for {severity!r} need the cases {TARP_OUTCOMES}")
+        raise DataError(t("evidence.rates_incomplete", severity=severity, cases=", ".join(TARP_OUTCOMES)),
+                        column="severity")
     return {case: found[case] for case in TARP_OUTCOMES}
 
 
@@ -247,8 +249,8 @@ def iceberg(complaints: float, multiplier: float) -> dict:
     customers with a problem for each complaint that reaches the company, depending on
     the channel and the stake (see ``data/complaint_rates.csv``).
     """
-    if multiplier < 1:
-        raise ValueError("multiplier must be at least 1 (each complaint is one customer with a problem)")
+    checks.at_least("complaints", complaints, 0.0)
+    checks.at_least("multiplier", multiplier, 1.0)  # each complaint is one customer with a problem
     with_problems = complaints * multiplier
     return {"complaints": float(complaints), "with_problems": float(with_problems),
             "silent": float(with_problems - complaints), "visible_share": 1.0 / multiplier}
@@ -383,7 +385,9 @@ def route_to_management(complaints: pd.DataFrame, per_week: int = 2, *, rule: st
     are ISO weeks (Monday start).
     """
     if rule not in ("largest", "random", "unresolved"):
-        raise ValueError("rule must be 'largest', 'random' or 'unresolved'")
+        raise DataError(t("evidence.input_choice", name="rule", value=rule, allowed="largest, random, unresolved"),
+                        column="rule")
+    per_week = checks.whole("per_week", per_week, 1)
     df = complaints.copy()
     df["week"] = df["date"].dt.to_period("W-SUN").dt.start_time
     rng = np.random.default_rng(seed)

@@ -163,28 +163,36 @@ def agents_needed(calls_per_hour: float, aht_seconds: float, target_seconds: flo
 
 # --- Erlang A: callers who hang up while waiting -------------------------------------------
 
-def _erlang_a_chain(lam: float, mu: float, n: int, theta: float):
-    """Stationary distribution of the M/M/N+M birth–death chain, as an array over states
-    0, 1, …, K (number of callers in the system), computed in log space.
+def _erlang_a_window(lam: float, mu: float, n: int, theta: float) -> tuple[int, np.ndarray]:
+    """Stationary distribution of the M/M/N+M birth–death chain on the states that matter:
+    ``(first, p)`` with ``p[i]`` the probability of ``first + i`` callers in the system.
 
-    ``log π_k = log π_0 + Σ_{j=1..k} log(λ / d_j)`` with death rates ``d_j = μ·min(j, N) +
-    θ·max(j − N, 0)``, then normalised by log-sum-exp. The chain is truncated at ``K``
-    beyond which the terms are below ``e^-45`` of the largest (see the bound in the code).
+    ``log π_k − log π_{k−1} = log(λ / d_k)`` with death rates ``d_k = μ·min(k, N) +
+    θ·max(k − N, 0)``. The terms rise up to the mode (``d_k ≈ λ``) and fall after it, so
+    the sum is taken from the mode outwards, in log space, over a window widened until
+    both ends are below ``e^-50`` of the mode (or reach state 0). Nothing of weight is
+    left out, however long the queue: with 36,000 calls an hour and a patience of 10⁶ s
+    the mode is near ten million callers waiting and the window holds ~60,000 states.
     """
-    # the queue part grows while λ > Nμ + jθ, i.e. up to j0 = (λ − Nμ)/θ, then falls at least
-    # like exp(−m²θ/(2λ)) after m more states, or geometrically with ratio λ/(Nμ) if λ < Nμ
-    j0 = max(0.0, (lam - n * mu) / theta) if theta > 0 else 0.0
-    tails = [math.sqrt(90.0 * lam / theta) + 20.0] if theta > 0 else []
     if lam < n * mu:
-        tails.append(45.0 / -math.log(lam / (n * mu)) + 20.0)
-    depth = int(min(j0 + min(tails), 5_000_000))
-    k = np.arange(1, n + depth + 1, dtype=float)
-    deaths = mu * np.minimum(k, n) + theta * np.maximum(k - n, 0.0)
-    with np.errstate(divide="ignore"):
-        logs = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(deaths))])
-    logs -= logs.max()
+        mode = min(int(lam / mu), n)
+    else:
+        mode = n + int((lam - n * mu) / theta)
+    width = int(1000 + 12 * math.sqrt(lam / theta) + 12 * math.sqrt(lam / mu))
+    while True:
+        lo, hi = max(0, mode - width), mode + width
+        k = np.arange(lo + 1, hi + 1, dtype=float)
+        deaths = mu * np.minimum(k, n) + theta * np.maximum(k - n, 0.0)
+        with np.errstate(divide="ignore"):
+            logs = np.concatenate([[0.0], np.cumsum(np.log(lam) - np.log(deaths))])
+        logs -= logs.max()
+        if (lo == 0 or logs[0] < -50) and logs[-1] < -50:
+            break
+        width *= 2
+        if width > 50_000_000:
+            raise DataError(t("evidence.erlang_a_outside", calls=lam * 3600, agents=n))
     p = np.exp(logs)
-    return p / p.sum()
+    return lo, p / p.sum()
 
 
 def erlang_a(calls_per_hour: float, aht_seconds: float, agents: int, patience_seconds: float) -> dict:
@@ -192,8 +200,9 @@ def erlang_a(calls_per_hour: float, aht_seconds: float, agents: int, patience_se
 
     Method: the number of callers in the system is a birth–death chain (arrivals λ,
     departures ``μ·min(k, N) + θ·max(k − N, 0)`` with ``μ = 1/AHT`` and ``θ = 1/patience``);
-    its stationary distribution ``π`` is computed in log space and truncated where the
-    probabilities vanish (below e^-45 of the largest). Then, by PASTA and Little's law:
+    its stationary distribution ``π`` is computed in log space over every state whose
+    probability is above e^-50 of the most likely one, however long the queue
+    (``_erlang_a_window``). Then, by PASTA and Little's law:
 
     - ``p_wait = P(k ≥ N)``: share of callers who find every agent busy;
     - ``p_abandon = θ · E[Lq] / λ``: share who hang up before an answer;
@@ -221,13 +230,14 @@ def erlang_a(calls_per_hour: float, aht_seconds: float, agents: int, patience_se
     if n == 0:
         return {"p_wait": 1.0, "p_abandon": 1.0, "mean_wait": patience, "mean_wait_answered": 0.0, "served": 0.0}
     theta = 1.0 / patience
-    p = _erlang_a_chain(lam, mu, n, theta)
-    queue = np.maximum(np.arange(p.size) - n, 0)
-    p_wait = min(float(p[n:].sum()), 1.0)  # sums of many terms can pass 1 by a rounding error
-    lq = float((queue * p).sum())
+    first, p = _erlang_a_window(lam, mu, n, theta)
+    states = np.arange(first, first + p.size)
+    waiting = states >= n
+    p_wait = min(float(p[waiting].sum()), 1.0)  # sums of many terms can pass 1 by a rounding error
+    lq = float((np.maximum(states - n, 0) * p).sum())
     p_abandon = min(theta * lq / lam, 1.0)
     served = 1.0 - p_abandon
-    answered_wait = _answered_wait(p, n, lam, mu, theta)
+    answered_wait = _answered_wait(p[waiting], states[waiting] - n, float(p[~waiting].sum()), n, mu, theta)
     return {"p_wait": p_wait, "p_abandon": p_abandon, "mean_wait": lq / lam,
             "mean_wait_answered": answered_wait, "served": served}
 
@@ -256,19 +266,23 @@ def _offered_answer_probability(n: int, mu: float, theta: float, positions: int,
     return expm_multiply(m.tocsr() * target, x0)[:positions]
 
 
-def _answered_wait(p: np.ndarray, n: int, lam: float, mu: float, theta: float) -> float:
+def _answered_wait(q: np.ndarray, j: np.ndarray, below: float, n: int, mu: float, theta: float) -> float:
     """Mean wait, in seconds, of the callers who are answered.
 
-    A caller with ``j`` ahead is answered with probability ``q_j = Π_{i=0..j} (Nμ+iθ)/(Nμ+(i+1)θ)``;
-    given the answer their wait is the sum of phases with rates ``Nμ + (i+1)θ`` (the caller's own
-    hazard ``θ`` added), so ``E[W·1{ans}|j] = q_j · Σ_{i=0..j} 1/(Nμ+(i+1)θ)``.
+    ``q`` are the probabilities of finding ``j`` callers waiting ahead (all agents busy),
+    ``below`` the probability of finding a free agent (answered at once). A caller with
+    ``j`` ahead is answered with probability ``q_j = Π_{i=0..j} (Nμ+iθ)/(Nμ+(i+1)θ)``,
+    which telescopes to ``Nμ / (Nμ + (j+1)θ)``; given the answer their wait is the sum
+    of phases with rates ``Nμ + (i+1)θ`` (the caller's own hazard ``θ`` added), whose
+    mean is ``Σ_{i=0..j} 1/(Nμ+(i+1)θ) = (ψ(a + j + 2) − ψ(a + 1)) / θ`` with ``a = Nμ/θ``
+    and ``ψ`` the digamma function; so ``E[W·1{ans}|j] = q_j · that mean``.
     """
-    q = p[n:]
-    i = np.arange(q.size, dtype=float)
-    step_ok = (n * mu + i * theta) / (n * mu + (i + 1) * theta)
-    q_j = np.cumprod(step_ok)
-    mean_phase = np.cumsum(1.0 / (n * mu + (i + 1) * theta))
-    answered = float((q * q_j).sum()) + float(p[:n].sum())
+    from scipy.special import digamma
+
+    a = n * mu / theta
+    q_j = n * mu / (n * mu + (j + 1) * theta)
+    mean_phase = (digamma(a + j + 2.0) - digamma(a + 1.0)) / theta
+    answered = float((q * q_j).sum()) + below
     if answered <= 0:
         return 0.0
     return float((q * q_j * mean_phase).sum()) / answered
@@ -295,7 +309,12 @@ def erlang_a_service_level(calls_per_hour: float, aht_seconds: float, agents: in
     if n == 0:
         return 0.0
     theta, mu = 1.0 / patience, 1.0 / aht
-    p = _erlang_a_chain(lam, mu, n, theta)
+    first, window = _erlang_a_window(lam, mu, n, theta)
+    if first + window.size - n > 200_000:  # the answer-time chain would need that many positions
+        raise DataError(t("evidence.erlang_a_outside", calls=calls_per_hour, agents=n))
+    p = np.concatenate([np.zeros(first), window])
+    if p.size <= n:
+        p = np.concatenate([p, np.zeros(n + 1 - p.size)])
     queue = p[n:]
     keep = int(np.nonzero(queue > 1e-15)[0].max()) + 1 if (queue > 1e-15).any() else 1
     u = _offered_answer_probability(n, mu, theta, keep, target)

@@ -4,14 +4,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import checks
+from .errors import DataError
+from .i18n import t
+
 
 def clv(annual_margin: float, retention_rate: float, discount_rate: float) -> float:
     """Customer lifetime value of one existing customer, in money.
 
-    ``clv = m · r / (1 + d − r)``: the margin ``m`` earned each year the customer stays,
-    with yearly retention ``r`` and discount rate ``d``, summed over an infinite horizon
-    with the first margin one year from now (Gupta & Lehmann 2003, "Customers as assets",
-    Journal of Interactive Marketing 17(1)).
+    ``clv = m · r / (1 + d − r) = Σ_{t≥1} m · r^t / (1 + d)^t``: the margin ``m`` earned
+    each year the customer stays, with yearly retention ``r`` and discount rate ``d``,
+    summed over an infinite horizon with the first margin one year from now, if the
+    customer is still there then (Gupta & Lehmann 2003, "Customers as assets", Journal of
+    Interactive Marketing 17(1)). It does not count the current year: without
+    discounting (``d = 0``) it is ``m · r / (1 − r) = m · (L − 1)`` with
+    ``L = 1 / (1 − r)`` the :func:`expected_lifetime`, which does count it.
 
     Parameters
     ----------
@@ -20,13 +27,20 @@ def clv(annual_margin: float, retention_rate: float, discount_rate: float) -> fl
     retention_rate : float
         Share of customers still there a year later, in [0, 1].
     discount_rate : float
-        Yearly discount rate (e.g. 0.08), ``> retention_rate − 1``.
+        Yearly discount rate (e.g. 0.08), ≥ 0, with ``retention_rate < 1 + discount_rate``.
 
     Numbers or numpy arrays (element by element, e.g. simulated draws) are accepted.
+    A value outside these ranges (e.g. a retention of 1.05) raises ``DataError`` naming
+    the input and the value.
     """
-    denominator = 1.0 + np.asarray(discount_rate) - np.asarray(retention_rate)
+    checks.number("annual_margin", annual_margin)
+    checks.share("retention_rate", retention_rate)
+    checks.at_least("discount_rate", discount_rate, 0.0)
+    denominator = 1.0 + np.asarray(discount_rate, dtype=float) - np.asarray(retention_rate, dtype=float)
     if np.any(denominator <= 0):
-        raise ValueError("retention_rate must be below 1 + discount_rate")
+        bad = np.broadcast_to(np.asarray(retention_rate, dtype=float), np.shape(denominator))[denominator <= 0]
+        raise DataError(t("losses.retention_too_high", name="retention_rate", value=float(bad.flat[0])),
+                        column="retention_rate")
     value = np.asarray(annual_margin) * np.asarray(retention_rate) / denominator
     return float(value) if value.ndim == 0 else value
 
@@ -38,17 +52,18 @@ def expected_lifetime(retention_rate: float) -> float:
     """Expected number of years a customer stays, ``1 / (1 − r)``.
 
     With a constant yearly retention ``r`` the time before leaving is geometric; its mean,
-    counting the current year, is ``1 / (1 − r)`` years (Berger & Nasr 1998, "Customer
-    lifetime value: marketing models and applications", Journal of Interactive Marketing
-    12(1)). ``r = 0.8`` gives 5 years; ``r = 0.9`` gives 10 years.
+    counting the current year, is ``1 + r + r² + … = 1 / (1 − r)`` years (Berger & Nasr
+    1998, "Customer lifetime value: marketing models and applications", Journal of
+    Interactive Marketing 12(1)). ``r = 0.8`` gives 5 years; ``r = 0.9`` gives 10 years.
+    :func:`clv` values the years *after* the current one (``r + r² + … = r / (1 − r)``
+    undiscounted, i.e. ``L − 1``): the current year's margin is already earned.
 
     Parameters
     ----------
     retention_rate : float
         Share of customers still there a year later, in [0, 1).
     """
-    if not 0.0 <= retention_rate < 1.0:
-        raise ValueError("retention_rate must be in [0, 1)")
+    retention_rate = checks.share("retention_rate", retention_rate, below_one=True)
     return 1.0 / (1.0 - retention_rate)
 
 
@@ -103,9 +118,11 @@ def retention_gain(annual_margin: float, retention_rate: float, discount_rate: f
         (share of ``v(r)``; ``nan`` when ``v(r) ≤ 0``: customers were won at a loss),
         ``lifetime_before``, ``lifetime_after`` (years).
     """
+    checks.share("retention_rate", retention_rate, below_one=True)
+    checks.share("defection_cut", defection_cut)
+    checks.at_least("acquisition_cost", acquisition_cost, 0.0)
     after = retention_rate + defection_cut
-    if not 0.0 <= after < 1.0:
-        raise ValueError("retention_rate + defection_cut must be in [0, 1)")
+    checks.share("retention_rate + defection_cut", after, below_one=True)
     before_clv = clv(annual_margin, retention_rate, discount_rate)
     after_clv = clv(annual_margin, after, discount_rate)
     base = before_clv - acquisition_cost
@@ -202,11 +219,12 @@ def cohort_simulation(n_customers: int = 1000, horizon_years: int = 10, *,
         ``month`` (0 … 12·horizon), ``year`` (month / 12), ``cohort`` (``"satisfied"`` or
         ``"unhappy"``), ``customers`` (int) and ``expected`` (:func:`expected_remaining`).
     """
-    if n_customers < 1 or horizon_years < 1 or switch_every < 1:
-        raise ValueError("n_customers, horizon_years and switch_every must be at least 1")
-    for share in (churn_satisfied, churn_unhappy, leave_at_window, competitor_offer):
-        if not 0.0 <= share <= 1.0:
-            raise ValueError("shares must be in [0, 1]")
+    n_customers = checks.whole("n_customers", n_customers, 1)
+    horizon_years = checks.whole("horizon_years", horizon_years, 1)
+    switch_every = checks.whole("switch_every", switch_every, 1)
+    for name, share in (("churn_satisfied", churn_satisfied), ("churn_unhappy", churn_unhappy),
+                        ("leave_at_window", leave_at_window), ("competitor_offer", competitor_offer)):
+        checks.share(name, share)
     rng = np.random.default_rng(seed)
     months = np.arange(horizon_years * 12 + 1)
     never = horizon_years * 12 + 1
@@ -267,8 +285,9 @@ def keep_or_replace(customers_at_risk: float, cost_to_keep: float, ratio: float 
     five times the cost of keeping one; the management literature quotes 5 to 25 times
     (Gallo 2014, "The value of keeping the right customers", Harvard Business Review).
     """
-    if ratio < 0 or cost_to_keep < 0 or customers_at_risk < 0:
-        raise ValueError("inputs must be non-negative")
+    checks.at_least("customers_at_risk", customers_at_risk, 0.0)
+    checks.at_least("cost_to_keep", cost_to_keep, 0.0)
+    checks.at_least("ratio", ratio, 0.0)
     keep = customers_at_risk * cost_to_keep
     replace = keep * ratio
     return {"keep": keep, "replace": replace, "saving": replace - keep}
@@ -297,8 +316,14 @@ def delight_scenario(gesture_cost: float, margin_per_purchase: float, *, purchas
     Returns a dict with ``repeat``, ``referral``, ``net`` (money) and ``multiple``
     (``(repeat + referral) / g``; ``inf`` for a free gesture).
     """
-    if purchases_with < purchases_without or purchases_without < 1:
-        raise ValueError("purchases_with must be at least purchases_without, which is at least 1")
+    purchases_without = checks.whole("purchases_without", purchases_without, 1)
+    purchases_with = checks.whole("purchases_with", purchases_with, purchases_without)
+    checks.at_least("gesture_cost", gesture_cost, 0.0)
+    checks.number("margin_per_purchase", margin_per_purchase)
+    checks.at_least("years_between", years_between, 0.0)
+    checks.at_least("referrals", referrals, 0.0)
+    checks.share("referral_conversion", referral_conversion)
+    checks.at_least("discount_rate", discount_rate, 0.0)
     k = np.arange(purchases_without + 1, purchases_with + 1)
     repeat = float(np.sum(margin_per_purchase / (1.0 + discount_rate) ** ((k - 1) * years_between)))
     referral = referrals * referral_conversion * margin_per_purchase / (1.0 + discount_rate)
