@@ -4,10 +4,13 @@
 
 * the room's self-assessment (notebook 01) from the workshop store;
 * the phone audit's indicators and verdict (notebook 03, :mod:`cxkit.audit`) from the
-  calls entered in the store, or from the shipped sample campaign when none were entered;
-* the yearly loss estimate with its 80 % band and its assumptions (notebook 05,
-  :mod:`cxkit.losses`), the share of badly handled calls taken from the audit;
-* the improvement plan: the bad-call rate brought to a target, its cost and payback.
+  calls entered in the store, or from the shipped sample campaign when none were entered,
+  scored with the room's grid (the one chosen in notebook 02, :func:`cxkit.workshop.room_grid`);
+* the yearly loss (notebook 05, :mod:`cxkit.losses`): the median of the simulation with
+  its P10–P90 band, then the total with every input at its likely value; the share of
+  badly handled calls is taken from the audit (:func:`cxkit.losses.from_audit`);
+* the improvement plan (yearly and one-off costs, net gain per year, net present value,
+  payback; :func:`cxkit.losses.improvement_plan`) and a comparison of three plans.
 
 :func:`html_report` writes it as one self-contained HTML page (charts as inline SVG, no
 script, no font or file from the internet, printable to PDF from a browser) and
@@ -29,14 +32,26 @@ from . import audit, losses, stories
 from .i18n import fmt_date, fmt_money, fmt_number, fmt_percent, get_language, t
 from .io import excel_bytes
 from .store import Store
+from .workshop import room_grid
 
-#: The plan's defaults, the same as notebook 05's dashboard.
+#: The plan's defaults, the same as notebook 05's dashboard (``panels.losses.DEFAULTS``).
 TARGET_BAD_CALL_RATE = 0.08
 PLAN_COST = 250_000.0
+ONE_OFF_COST = 0.0
+YEARS = 3
 DRAWS = 20_000
 SEED = 0
 LIMITS = ("report.limit.synthetic", "report.limit.assumptions", "report.limit.independence",
           "report.limit.audit", "report.limit.room")
+SOURCES = ("report.src.seed", "report.src.model", "report.src.stats", "report.src.finance", "report.src.company")
+#: Three plans the report compares (the workbook's own illustrative assumptions, not
+#: quotes): ``key`` names the label ``report.plans.<key>``; target share of badly handled
+#: calls, yearly cost and one-off cost in euros.
+PLANS = (
+    {"key": "coaching", "target": 0.18, "yearly_cost": 60_000.0, "one_off_cost": 40_000.0},
+    {"key": "overhaul", "target": 0.08, "yearly_cost": 250_000.0, "one_off_cost": 100_000.0},
+    {"key": "staffing", "target": 0.05, "yearly_cost": 500_000.0, "one_off_cost": 0.0},
+)
 
 
 # --- content ----------------------------------------------------------------------------
@@ -51,77 +66,121 @@ def room_part(answers: pd.DataFrame) -> dict:
             "comparison": stories.comparison(questions, room=room)}
 
 
-def audit_part(calls: pd.DataFrame) -> dict:
+def audit_part(calls: pd.DataFrame | None, grid: pd.DataFrame | None = None) -> dict:
     """The audit's indicators and verdict, from the store's calls or else the sample.
 
     ``calls`` is ``Store().calls()``; when it holds no call the shipped sample campaign
-    (``data/sample_campaign.csv``, synthetic) is used and ``source`` says so. Second
-    scorings made for calibration are left out (:func:`cxkit.audit.primary_calls`).
+    (``data/sample_campaign.csv``, synthetic) is used and ``source`` says so. ``grid`` is
+    the grid to score with (default: the shipped grid; :func:`build` passes the room's,
+    :func:`cxkit.workshop.room_grid`). Second scorings made for calibration are left out
+    (:func:`cxkit.audit.primary_calls`). ``scored`` holds the scored calls,
+    ``grid_choices`` the number of criteria the room changed (0: the shipped grid).
     """
-    grid = audit.load_grid()
-    entered = audit.calls_from_records(calls, grid) if calls is not None else audit.calls_from_records(
-        pd.DataFrame(), grid)
+    grid = audit.load_grid() if grid is None else grid
+    entered = audit.calls_from_records(calls if calls is not None else pd.DataFrame(), grid)
     source = "store" if len(entered) else "sample"
     campaign = entered if len(entered) else audit.load_sample_campaign(grid)
     scored = audit.score_calls(audit.primary_calls(campaign), grid)
     ind = audit.indicators(scored)
     return {"source": source, "indicators": ind, "verdict": audit.verdict(ind["good"], ind["n"]),
             "sections": audit.section_scores(scored, grid),
-            "recommendations": audit.recommendations(scored, grid), "target": audit.TARGET}
+            "recommendations": audit.recommendations(scored, grid), "target": audit.TARGET,
+            "scored": scored, "grid_choices": int(grid.attrs.get("room_choices", 0))}
 
 
-def bad_call_rate_from_audit(indicators: Mapping[str, float]) -> tuple[float, float, float]:
-    """The share of badly handled calls as the audit measured it, with its interval.
+def assumptions_from_audit(assumptions: pd.DataFrame, scored: pd.DataFrame | None) -> pd.DataFrame:
+    """The loss model's assumptions with ``bad_call_rate`` measured by the audit.
 
-    ``likely = 1 − good_rate``; ``low = 1 − good_rate_high`` and ``high = 1 − good_rate_low``
-    (the audit's Wilson interval turned round; :func:`cxkit.audit.indicators`). A call
-    that fails the grid counts as badly handled, as ``data/assumptions.csv`` says for
-    ``bad_call_rate``. Shares in [0, 1]; ``None`` values when the audit has no call.
+    :func:`cxkit.losses.from_audit` (likely = share of calls that are not good; low and
+    high = 1 − the Wilson bounds of the good-call share), then each bound clipped so that
+    ``0 ≤ low ≤ likely ≤ high ≤ 1``: when every call is good (13 of 13) the Wilson upper
+    bound comes out as 0.9999999999999999, which would make ``low`` 1e-16 and put it above
+    ``likely`` = 0. The row's ``source`` and ``notes`` are kept in English and French in
+    ``attrs["audit_text"]``. Without scored calls the assumptions are returned unchanged.
     """
-    if not indicators.get("n"):
-        return (float("nan"),) * 3
-    return (1.0 - indicators["good_rate_high"], 1.0 - indicators["good_rate"], 1.0 - indicators["good_rate_low"])
+    if scored is None or not len(audit.primary_calls(scored)):
+        return assumptions
+    used = losses.from_audit(assumptions, scored, lang="en")
+    low, likely, high = (float(used.at["bad_call_rate", c]) for c in ("low", "likely", "high"))
+    likely = min(max(likely, 0.0), 1.0)
+    used.loc["bad_call_rate", ["low", "likely", "high"]] = [min(max(low, 0.0), likely), likely,
+                                                            max(min(high, 1.0), likely)]
+    text = {}
+    for lang in ("en", "fr"):
+        row = losses.from_audit(assumptions, scored, lang=lang).loc["bad_call_rate"]
+        text[lang] = {"source": row["source"], "notes": row.get("notes", "")}
+    used.attrs["audit_text"] = text
+    return used
 
 
-def loss_part(assumptions: pd.DataFrame, indicators: Mapping[str, float] | None = None, *,
-              target_bad_call_rate: float = TARGET_BAD_CALL_RATE, plan_cost: float = PLAN_COST,
-              n: int = DRAWS, seed: int = SEED) -> dict:
-    """The loss estimate (likely values), its P10–P90 band from ``n`` seeded draws, and
-    the improvement plan, with the assumptions used.
+def compare_plans(inputs: Mapping[str, float], plans=PLANS, years: int = YEARS) -> pd.DataFrame:
+    """Plans side by side, each priced by :func:`cxkit.losses.improvement_plan`.
 
-    When ``indicators`` (from the audit) has calls, ``bad_call_rate``'s low/likely/high
-    are replaced by :func:`bad_call_rate_from_audit` and its source says so.
+    ``plans`` is a sequence of ``{"key", "target", "yearly_cost", "one_off_cost"}``
+    (money in euros, target a share). Returns one row per plan, indexed by ``key``:
+    ``target``, ``saving``, ``yearly_cost``, ``one_off_cost``, ``net_gain`` (per year),
+    ``npv`` (over ``years`` at the inputs' discount rate), ``payback_months`` (infinite
+    when the plan never pays back) and ``pays_back``. Read the net gain and the NPV first:
+    a short payback alone can favour a small plan that earns less.
     """
-    used = assumptions.copy()
-    from_audit = bool(indicators and indicators.get("n"))
-    if from_audit:
-        low, likely, high = bad_call_rate_from_audit(indicators)
-        used.loc["bad_call_rate", ["low", "likely", "high"]] = [low, likely, high]
-        used.loc["bad_call_rate", "source"] = t("report.source_audit", "en", n=indicators["n"])
+    rows = {}
+    for plan in plans:
+        result = losses.improvement_plan(inputs, plan["target"], plan["yearly_cost"], plan["one_off_cost"], years)
+        rows[plan["key"]] = {"target": float(plan["target"]), **{k: float(result[k]) for k in (
+            "saving", "yearly_cost", "one_off_cost", "net_gain", "npv", "payback_months", "pays_back")}}
+    frame = pd.DataFrame.from_dict(rows, orient="index")
+    frame.index.name = "plan"
+    return frame
+
+
+def loss_part(assumptions: pd.DataFrame, scored: pd.DataFrame | None = None, *,
+              target_bad_call_rate: float = TARGET_BAD_CALL_RATE, yearly_cost: float = PLAN_COST,
+              one_off_cost: float = ONE_OFF_COST, years: int = YEARS, n: int = DRAWS, seed: int = SEED,
+              plans=PLANS) -> dict:
+    """The yearly loss: the median of ``n`` seeded draws with its P10–P90 band, the total
+    with every input at its likely value, the improvement plan and the plans compared.
+
+    With ``scored`` calls (from the audit), ``bad_call_rate`` comes from them
+    (:func:`assumptions_from_audit`); every other assumption is the file's. The draws are
+    :func:`cxkit.losses.simulate` (``n``, ``seed``): the same as notebook 05's dashboard
+    for the same assumptions. ``likely_share_below`` is the share of the draws below the
+    all-likely total (where that total sits in the simulation).
+    """
+    used = assumptions_from_audit(assumptions, scored)
+    fed = used is not assumptions
     inputs = losses.likely_values(used)
-    simulation = losses.simulate(used, n=n, seed=seed)
-    return {"assumptions": used, "bad_call_from_audit": from_audit,
-            "audit_n": int(indicators["n"]) if from_audit else 0, "loss": losses.annual_loss(inputs),
-            "band": losses.band(simulation["total"]), "n_draws": int(n), "seed": int(seed),
-            "plan": losses.improvement_plan(inputs, target_bad_call_rate, plan_cost),
+    totals = losses.simulate(used, n=n, seed=seed)["total"].to_numpy()
+    loss = losses.annual_loss(inputs)
+    return {"assumptions": used, "bad_call_from_audit": fed,
+            "audit_n": int(used.attrs["audit"]["n"]) if fed else 0,
+            "loss": loss, "band": losses.band(totals), "n_draws": int(n), "seed": int(seed),
+            "likely_share_below": float((totals < loss["total"]).mean()),
+            "plan": losses.improvement_plan(inputs, target_bad_call_rate, yearly_cost, one_off_cost, years),
+            "plans": compare_plans(inputs, plans, years),
             "target_bad_call_rate": float(target_bad_call_rate), "bad_call_rate": inputs["bad_call_rate"]}
 
 
 def build(store: Store | None = None, *, day: dt.date | None = None,
-          target_bad_call_rate: float = TARGET_BAD_CALL_RATE, plan_cost: float = PLAN_COST,
-          n: int = DRAWS, seed: int = SEED) -> dict:
+          target_bad_call_rate: float = TARGET_BAD_CALL_RATE, yearly_cost: float = PLAN_COST,
+          one_off_cost: float = ONE_OFF_COST, years: int = YEARS, n: int = DRAWS, seed: int = SEED,
+          plan_cost: float | None = None) -> dict:
     """Everything the report shows: ``day``, ``room``, ``audit``, ``losses``.
 
     ``day`` is the report's date (default: today); it appears in the downloaded files only.
+    The calls are scored with the room's grid (:func:`cxkit.workshop.room_grid`), as in
+    notebook 03. ``plan_cost`` is the older name of ``yearly_cost``.
     """
     store = store or Store()
-    audit_content = audit_part(store.calls())
+    if plan_cost is not None:
+        yearly_cost = plan_cost
+    audit_content = audit_part(store.calls(), room_grid(store))
     return {
         "day": day or dt.date.today(),
         "room": room_part(store.answers(stories.KIND)),
         "audit": audit_content,
-        "losses": loss_part(losses.load_assumptions(), audit_content["indicators"],
-                            target_bad_call_rate=target_bad_call_rate, plan_cost=plan_cost, n=n, seed=seed),
+        "losses": loss_part(losses.load_assumptions(), audit_content["scored"],
+                            target_bad_call_rate=target_bad_call_rate, yearly_cost=yearly_cost,
+                            one_off_cost=one_off_cost, years=years, n=n, seed=seed),
     }
 
 
@@ -132,28 +191,97 @@ def _pct(x: float, lang: str | None, decimals: int = 0) -> str:
 
 
 def headline(content: Mapping, lang: str | None = None) -> pd.DataFrame:
-    """The report's key figures as a two-column table (``item``, ``value``), in words."""
+    """The report's key figures as a two-column table (``item``, ``value``), in words.
+
+    The loss comes first as the median of the simulation with its P10–P90 band ("we are
+    80 % confident the yearly loss lies between …"), then the total with every input at
+    its likely value, said as such; then the plan: net gain per year, net present value
+    and payback (or "never pays back")."""
     lang = lang or get_language()
     room, aud, loss = content["room"], content["audit"], content["losses"]
     ind = aud["indicators"]
     plan = loss["plan"]
     rows = [
         (t("report.row.room", lang), t("report.room_n", lang, n=room["n"]) if room["n"] else t("report.room_none", lang)),
-        (t("report.row.audit_data", lang), t(f"report.audit_source.{aud['source']}", lang, n=ind["n"])),
+        (t("report.row.audit_data", lang), audit_source_text(aud, lang)),
+        (t("report.row.grid", lang), _grid_text(aud, lang)),
         (t("report.row.good_rate", lang), t("report.rate_interval", lang, rate=_pct(ind["good_rate"], lang),
                                             low=_pct(ind["good_rate_low"], lang), high=_pct(ind["good_rate_high"], lang))),
         (t("report.row.verdict", lang), t(f"audit.verdict.title.{aud['verdict']}", lang)),
-        (t("report.row.loss", lang), fmt_money(loss["loss"]["total"], lang=lang)),
+        (t("report.row.loss", lang), fmt_money(loss["band"]["median"], lang=lang)),
         (t("report.row.band", lang), t("report.band_text", lang, low=fmt_money(loss["band"]["p10"], lang=lang),
                                        high=fmt_money(loss["band"]["p90"], lang=lang))),
-        (t("report.row.plan", lang), t("report.plan_text", lang, today=_pct(loss["bad_call_rate"], lang),
-                                       target=_pct(loss["target_bad_call_rate"], lang),
-                                       cost=fmt_money(plan["plan_cost"], lang=lang),
-                                       saving=fmt_money(plan["saving"], lang=lang))),
-        (t("report.row.payback", lang), t("report.payback_never", lang) if not np.isfinite(plan["payback_months"])
-         else t("report.payback_months", lang, months=fmt_number(plan["payback_months"], 1, lang))),
+        (t("report.row.likely_total", lang), t("report.likely_value", lang, total=fmt_money(loss["loss"]["total"], lang=lang),
+                                               share=_pct(loss["likely_share_below"], lang))),
+        (t("report.row.plan", lang), _plan_text(loss, lang)),
+        (t("report.row.net_gain", lang), fmt_money(plan["net_gain"], lang=lang)),
+        (t("report.row.npv", lang, years=int(plan["years"]), rate=_pct(plan["discount_rate"], lang)),
+         fmt_money(plan["npv"], lang=lang)),
+        (t("report.row.payback", lang), payback_text(plan, lang)),
     ]
     return pd.DataFrame(rows, columns=[t("report.col.item", lang), t("report.col.value", lang)])
+
+
+def audit_source_text(aud: Mapping, lang: str | None = None) -> str:
+    """Where the audit's calls come from, in words: the room's calls, or the sample
+    campaign of the fictitious sample company."""
+    return t(f"report.audit_source.{aud['source']}", lang, n=aud["indicators"]["n"],
+             company=t("company.name", lang))
+
+
+def payback_text(plan: Mapping, lang: str | None = None) -> str:
+    """The plan's payback in words: "never" when it costs more each year than it saves
+    (``net_gain ≤ 0``, whatever its one-off cost), "at once" when it has no one-off cost
+    and gains every year, else the months (:func:`cxkit.losses.improvement_plan`)."""
+    if not plan["net_gain"] > 0 or not np.isfinite(plan["payback_months"]):
+        return t("report.payback_never", lang)
+    if plan["one_off_cost"] <= 0:
+        return t("report.payback_at_once", lang)
+    return t("report.payback_months", lang, months=fmt_number(plan["payback_months"], 1, lang))
+
+
+def payback_sentence(plan: Mapping, lang: str | None = None) -> str:
+    """:func:`payback_text` as a sentence for the plan's paragraph."""
+    if not plan["net_gain"] > 0 or not np.isfinite(plan["payback_months"]):
+        return t("report.plan_verdict.never", lang)
+    if plan["one_off_cost"] <= 0:
+        return t("report.plan_verdict.at_once", lang)
+    return t("report.plan_verdict.months", lang, one_off=fmt_money(plan["one_off_cost"], lang=lang),
+             months=fmt_number(plan["payback_months"], 1, lang))
+
+
+def _grid_text(aud: Mapping, lang: str) -> str:
+    k = aud.get("grid_choices", 0)
+    return t("report.grid.room", lang, n=k) if k else t("report.grid.shipped", lang)
+
+
+def _plan_text(loss: Mapping, lang: str) -> str:
+    plan = loss["plan"]
+    key = "report.plan_text" if plan["one_off_cost"] > 0 else "report.plan_text_no_one_off"
+    return t(key, lang, today=_pct(loss["bad_call_rate"], lang),
+             target=_pct(loss["target_bad_call_rate"], lang), saving=fmt_money(plan["saving"], lang=lang),
+             cost=fmt_money(plan["yearly_cost"], lang=lang), one_off=fmt_money(plan["one_off_cost"], lang=lang))
+
+
+def _months_cell(value: float, lang: str):
+    return round(float(value), 1) if np.isfinite(value) else t("report.never", lang)
+
+
+def plans_table(content: Mapping, lang: str | None = None) -> pd.DataFrame:
+    """The plans compared (:func:`compare_plans`), titled and labelled in ``lang``; money
+    rounded to the euro, payback in months or "never"."""
+    lang = lang or get_language()
+    plans = content["losses"]["plans"]
+    return pd.DataFrame({
+        t("report.col.plan", lang): [t(f"report.plans.{k}", lang) for k in plans.index],
+        t("report.col.target", lang): plans["target"].to_numpy(),
+        t("report.col.saving", lang): plans["saving"].round(0).to_numpy(),
+        t("report.col.yearly_cost", lang): plans["yearly_cost"].round(0).to_numpy(),
+        t("report.col.one_off_cost", lang): plans["one_off_cost"].round(0).to_numpy(),
+        t("report.col.net_gain", lang): plans["net_gain"].round(0).to_numpy(),
+        t("report.col.npv", lang, years=int(content["losses"]["plan"]["years"])): plans["npv"].round(0).to_numpy(),
+        t("report.col.payback", lang): [_months_cell(v, lang) for v in plans["payback_months"]],
+    })
 
 
 def tables(content: Mapping, lang: str | None = None) -> dict[str, pd.DataFrame]:
@@ -189,27 +317,32 @@ def tables(content: Mapping, lang: str | None = None) -> dict[str, pd.DataFrame]
         t("report.col.component", lang): [t(f"losses.component.{c}", lang) for c in (*losses.COMPONENTS, "total")],
         t("report.col.likely", lang): [round(float(loss["loss"][c]), 2) for c in (*losses.COMPONENTS, "total")],
     })
-    band = pd.DataFrame({t("report.col.item", lang): ["P10", t("report.median", lang), "P90", t("report.mean", lang)],
-                         t("report.col.value", lang): [round(float(loss["band"][k]), 2) for k in ("p10", "median", "p90", "mean")]})
+    band = pd.DataFrame({t("report.col.item", lang): ["P10", t("report.median", lang), "P90", t("report.mean", lang),
+                                                      t("report.row.likely_total", lang)],
+                         t("report.col.value", lang): [*[round(float(loss["band"][k]), 2) for k in ("p10", "median", "p90", "mean")],
+                                                       round(float(loss["loss"]["total"]), 2)]})
     plan = loss["plan"]
+    keys = ("loss_today", "loss_target", "saving", "yearly_cost", "one_off_cost", "net_gain", "npv", "years",
+            "discount_rate")
     plan_table = pd.DataFrame({
-        t("report.col.item", lang): [t(f"report.plan.{k}", lang) for k in ("bad_today", "bad_target", *plan.index)],
+        t("report.col.item", lang): [t(f"report.plan.{k}", lang) for k in ("bad_today", "bad_target", *keys,
+                                                                             "payback_months")],
         t("report.col.value", lang): [loss["bad_call_rate"], loss["target_bad_call_rate"],
-                                      *[round(float(v), 4) for v in plan.to_numpy()]],
+                                      *[round(float(plan[k]), 4) for k in keys],
+                                      _months_cell(plan["payback_months"], lang)],
     })
     a = loss["assumptions"]
     assumptions = pd.DataFrame({
         "name": a.index, t("report.col.input", lang): a[f"label_{lang}"].to_numpy(),
         t("report.col.unit", lang): a["unit"].to_numpy(), t("report.col.low", lang): a["low"].to_numpy(),
         t("report.col.likely", lang): a["likely"].to_numpy(), t("report.col.high", lang): a["high"].to_numpy(),
-        t("report.col.source", lang): _sources(loss, lang), t("report.col.notes", lang): a["notes"].to_numpy(),
+        t("report.col.source", lang): _sources(loss, lang), t("report.col.notes", lang): _notes(loss, lang),
     })
     about = pd.DataFrame({t("report.col.item", lang): [t("report.col.date", lang), *[t("report.col.limit", lang)] * len(LIMITS),
-                                                        *[t("report.col.source", lang)] * 3],
+                                                        *[t("report.col.source", lang)] * len(SOURCES)],
                           t("report.col.value", lang): [content["day"].isoformat(),
                                                         *[t(k, lang, n=fmt_number(loss["n_draws"], 0, lang)) for k in LIMITS],
-                                                        t("report.src.seed", lang), t("report.src.model", lang),
-                                                        t("report.src.stats", lang)]})
+                                                        *[t(k, lang) for k in SOURCES]]})
     return {
         t("report.sheet.summary", lang): headline(content, lang),
         t("report.sheet.assessment", lang): assess.reset_index(drop=True),
@@ -219,6 +352,7 @@ def tables(content: Mapping, lang: str | None = None) -> dict[str, pd.DataFrame]
         t("report.sheet.loss", lang): loss_table,
         t("report.sheet.band", lang): band,
         t("report.sheet.plan", lang): plan_table,
+        t("report.sheet.plans", lang): plans_table(content, lang),
         t("report.sheet.assumptions", lang): assumptions,
         t("report.sheet.about", lang): about,
     }
@@ -246,7 +380,8 @@ figure { margin: 0.8em 0; page-break-inside: avoid; } svg { max-width: 100%; hei
 """
 
 
-def _table_html(frame: pd.DataFrame, lang: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = ()) -> str:
+def _table_html(frame: pd.DataFrame, lang: str, money: tuple[str, ...] = (), percent: tuple[str, ...] = (),
+                one_decimal: tuple[str, ...] = ()) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = []
     for _, row in frame.iterrows():
@@ -256,6 +391,8 @@ def _table_html(frame: pd.DataFrame, lang: str, money: tuple[str, ...] = (), per
                 text = fmt_money(value, lang=lang)
             elif col in percent and isinstance(value, (int, float)):
                 text = _pct(value, lang)
+            elif col in one_decimal and isinstance(value, (int, float)):
+                text = fmt_number(value, 1, lang)
             elif isinstance(value, float):
                 text = "—" if math.isnan(value) else fmt_number(value, 2 if abs(value) < 10 else 0, lang)
             else:
@@ -301,32 +438,55 @@ def _html(content: Mapping, lang: str) -> str:
         f"<p>{esc(t('report.room_n', lang, n=room['n']) if room['n'] else t('report.room_none', lang))}</p>",
         f"<figure>{_svg('stories.assessment_chart', room['comparison'], room['questions'], lang=lang, title=t('report.chart.room', lang))}</figure>",
         f"<h2>{esc(t('report.h.audit', lang))}</h2>",
-        f"<p>{esc(t('report.audit_source.' + aud['source'], lang, n=ind['n']))}</p>",
+        f"<p>{esc(audit_source_text(aud, lang))}</p>",
         f"<p class='verdict'>{esc(audit.verdict_text(ind['good'], ind['n'], aud['target'], lang=lang))}</p>",
         f"<figure>{_svg('report.sections_chart', aud['sections'], lang=lang)}</figure>",
         f"<h2>{esc(t('report.h.actions', lang))}</h2>",
         _table_html(tables(content, lang)[t("report.sheet.plan_actions", lang)], lang),
         f"<h2>{esc(t('report.h.loss', lang))}</h2>",
-        f"<p>{esc(t('report.loss_text', lang, total=fmt_money(loss['loss']['total'], lang=lang), low=fmt_money(loss['band']['p10'], lang=lang), high=fmt_money(loss['band']['p90'], lang=lang), n=fmt_number(loss['n_draws'], 0, lang)))}</p>",
+        f"<p><b>{esc(t('report.loss_text', lang, median=fmt_money(loss['band']['median'], lang=lang), low=fmt_money(loss['band']['p10'], lang=lang), high=fmt_money(loss['band']['p90'], lang=lang), n=fmt_number(loss['n_draws'], 0, lang)))}</b></p>",
+        f"<p>{esc(t('report.uncertainty_text', lang))}</p>",
+        f"<p>{esc(t('report.likely_text', lang, total=fmt_money(loss['loss']['total'], lang=lang), share=_pct(loss['likely_share_below'], lang)))}</p>",
         f"<figure>{_svg('losses.breakdown_chart', loss['loss'], lang=lang)}</figure>",
-        f"<p>{esc(t('report.plan_text', lang, today=_pct(loss['bad_call_rate'], lang), target=_pct(loss['target_bad_call_rate'], lang), cost=fmt_money(loss['plan']['plan_cost'], lang=lang), saving=fmt_money(loss['plan']['saving'], lang=lang)))}</p>",
+        f"<h2>{esc(t('report.h.plan', lang))}</h2>",
+        f"<p>{esc(_plan_text(loss, lang))} {esc(t('report.plan_money_text', lang, net=fmt_money(loss['plan']['net_gain'], lang=lang), years=int(loss['plan']['years']), rate=_pct(loss['plan']['discount_rate'], lang), npv=fmt_money(loss['plan']['npv'], lang=lang), payback=payback_sentence(loss['plan'], lang)))}</p>",
+        f"<p>{esc(t('report.plans_intro', lang))}</p>",
+        _table_html(plans_table(content, lang), lang, percent=(t("report.col.target", lang),),
+                    money=tuple(t(k, lang, years=int(loss['plan']['years'])) for k in (
+                        "report.col.saving", "report.col.yearly_cost", "report.col.one_off_cost",
+                        "report.col.net_gain", "report.col.npv")),
+                    one_decimal=(t("report.col.payback", lang),)),
+        f"<p>{esc(t('report.plans_note', lang))}</p>",
         f"<h2>{esc(t('report.h.assumptions', lang))}</h2>",
         _assumptions_html(loss, lang),
         f"<h2>{esc(t('report.h.limits', lang))}</h2><ul>",
         *[f"<li>{esc(t(k, lang, n=fmt_number(loss['n_draws'], 0, lang)))}</li>" for k in LIMITS],
         f"</ul><h2>{esc(t('report.h.sources', lang))}</h2><ul>",
-        *[f"<li>{esc(t(k, lang))}</li>" for k in ("report.src.seed", "report.src.model", "report.src.stats")],
+        *[f"<li>{esc(t(k, lang))}</li>" for k in SOURCES],
         f"</ul><p class='meta'>{esc(t('report.footer', lang))}</p></body></html>",
     ]
     return "".join(parts)
 
 
 def _sources(loss: Mapping, lang: str) -> list[str]:
-    """The assumptions' sources, the audit-fed one written in ``lang``."""
+    """The assumptions' sources in ``lang``: the audit-fed one as :func:`cxkit.losses.from_audit`
+    writes it, "workshop estimate" translated, the others as the file gives them."""
     a = loss["assumptions"]
-    out = list(a["source"])
-    if loss.get("bad_call_from_audit"):
-        out[list(a.index).index("bad_call_rate")] = t("report.source_audit", lang, n=loss["audit_n"])
+    out = [t("losses.workshop_estimate", lang) if str(x).strip().lower() == "workshop estimate" else str(x)
+           for x in a["source"]]
+    text = a.attrs.get("audit_text") if loss.get("bad_call_from_audit") else None
+    if text:
+        out[list(a.index).index("bad_call_rate")] = text[lang]["source"]
+    return out
+
+
+def _notes(loss: Mapping, lang: str) -> list[str]:
+    """The assumptions' notes, the audit-fed one in ``lang``."""
+    a = loss["assumptions"]
+    out = [str(x) for x in a["notes"]]
+    text = a.attrs.get("audit_text") if loss.get("bad_call_from_audit") else None
+    if text:
+        out[list(a.index).index("bad_call_rate")] = text[lang]["notes"]
     return out
 
 

@@ -49,7 +49,7 @@ def report_panel(store: Store | None = None, day: dt.date | None = None) -> widg
         page.refresh()
         book.refresh()
         content = state["content"]
-        source = t(f"report.audit_source.{content['audit']['source']}", n=content["audit"]["indicators"]["n"])
+        source = report.audit_source_text(content["audit"])
         status.ok(t("report.updated", n=content["room"]["n"], source=source))
 
     refresh.on_click(on_refresh)
