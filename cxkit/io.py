@@ -6,6 +6,14 @@ One reader, :func:`read_table`, serves every loader in cxkit. It accepts CSV wit
 the row number as a spreadsheet shows it (header = row 1), so a loader can say exactly
 where a bad value is. The ``parse_*`` helpers turn a column into numbers, yes/no or
 dates and raise :class:`cxkit.DataError` at the first bad cell.
+
+This module is also the door every text passes (issue 13): :func:`clean_text` refuses
+the invisible control characters of :data:`CONTROL_CHARS` in typed text and caps its
+length, :func:`read_table` removes them from a file's cells and lists where
+(``attrs["cleaned"]``, told by :func:`cleaned_note`), an ``.xlsx`` is checked by its
+unpacked size and every row's width before anything large is built, numbers must be
+finite and dates plausible, and the exports never let a spreadsheet run a cell. The
+limits are listed in ``data/README.md`` ("Limits").
 """
 from __future__ import annotations
 

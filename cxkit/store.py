@@ -5,6 +5,12 @@ The store opens a short connection per operation, in WAL mode with a busy timeou
 and writes each record in one transaction: a row is either wholly stored or not at all.
 The path comes from ``Store(path)``, else ``CXKIT_DB``, else ``workspace/cxkit.sqlite``
 in the repository (git-ignored). PostgreSQL can replace it behind the same methods.
+
+It is the second door (after the form or the file's loader): texts with control
+characters or too long, and numbers that are infinite or absurd, are refused with the
+field named; an import holds at most :data:`MAX_IMPORT_CALLS` calls and the store
+:data:`MAX_STORE_CALLS`. Calls carry the label of their import (a batch), so the trainer
+can delete one call or one import (:meth:`Store.delete_call`, :meth:`Store.delete_batch`).
 """
 from __future__ import annotations
 
