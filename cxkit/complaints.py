@@ -31,6 +31,14 @@ OUTCOMES = ("satisfied_quickly", "satisfied", "unsatisfied")
 TARP_OUTCOMES = ("no_complaint", "unsatisfied", "satisfied", "satisfied_quickly")
 #: Days within which a resolution counts as quick in the sample log.
 QUICK_DAYS = 3
+#: Where a complaint was logged: at the front line (the staff who serve the customer) or
+#: at head office. TARP's multipliers differ by an order of magnitude between the two.
+LEVELS = ("front_line", "head_office")
+#: The workbook's own assumption of where each channel's complaints are logged, used
+#: when the log has no ``level`` column: calls, shops, e-mails and web forms reach the
+#: customer service that serves the customer; letters are written to head office.
+CHANNEL_LEVEL = {"phone": "front_line", "shop": "front_line", "email": "front_line", "web": "front_line",
+                 "letter": "head_office"}
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -234,20 +242,49 @@ def repurchase_rates(severity: str, rates: pd.DataFrame | None = None) -> dict[s
     return {case: found[case] for case in TARP_OUTCOMES}
 
 
-def multiplier_range(rates: pd.DataFrame | None = None) -> dict[str, float]:
-    """Customers with a problem per complaint received: ``{"low", "likely", "high"}``."""
+def multiplier_range(rates: pd.DataFrame | None = None, level: str = "head_office") -> dict[str, float]:
+    """Customers with a problem per complaint logged at ``level``: ``{"low", "likely", "high"}``.
+
+    ``level`` is ``"head_office"`` (TARP's ~27: about 96 % of customers with a
+    small-ticket problem never complain to head office) or ``"front_line"`` (about 2:
+    half of customers with a problem complain to a front-line person; Goodman, letter in
+    *Quality Progress*, November 2005). Each value has its source in
+    ``data/complaint_rates.csv``.
+    """
+    if level not in LEVELS:
+        raise DataError(t("evidence.input_choice", name="level", value=level, allowed=", ".join(LEVELS)),
+                        column="level")
     rates = load_complaint_rates() if rates is None else rates
-    rows = rates[rates["figure"] == "problems_per_complaint"]
+    rows = rates[(rates["figure"] == "problems_per_complaint") & (rates["severity"] == level)]
+    if rows.empty:  # an older rates table: one multiplier for every level
+        rows = rates[(rates["figure"] == "problems_per_complaint") & (rates["severity"] == "all")]
     return dict(zip(rows["case"], rows["value"].astype(float)))
+
+
+def complaint_levels(complaints: pd.DataFrame) -> pd.Series:
+    """Where each complaint was logged, ``front_line`` or ``head_office``: the log's
+    ``level`` column when it has one, else its ``channel`` through :data:`CHANNEL_LEVEL`
+    (the workbook's assumption; unknown channels count as front line)."""
+    if "level" in complaints.columns:
+        level = complaints["level"].astype("string").str.strip().str.lower()
+        bad = ~level.isin(LEVELS)
+        if bad.any():
+            row = bad.idxmax()
+            raise DataError(t("evidence.input_choice", name="level", value=complaints["level"][row],
+                              allowed=", ".join(LEVELS)), row=row, column="level")
+        return level.astype(object)
+    return complaints["channel"].map(CHANNEL_LEVEL).fillna("front_line")
 
 
 def iceberg(complaints: float, multiplier: float) -> dict:
     """The iceberg: customers with a problem behind the complaints received.
 
     ``with_problems = complaints · multiplier``; ``silent = with_problems − complaints``;
-    ``visible_share = 1 / multiplier``. TARP/Goodman's research finds roughly 10 to 50
-    customers with a problem for each complaint that reaches the company, depending on
-    the channel and the stake (see ``data/complaint_rates.csv``).
+    ``visible_share = 1 / multiplier``. The multiplier depends on where the complaint was
+    logged: about 2 customers with a problem per complaint at the front line, about 27
+    per complaint reaching head office for small-ticket problems (TARP; Goodman, letter
+    in *Quality Progress*, November 2005: the "96 % never complain" concerns head office
+    and small tickets only). See :func:`multiplier_range` and ``data/complaint_rates.csv``.
     """
     checks.at_least("complaints", complaints, 0.0)
     checks.at_least("multiplier", multiplier, 1.0)  # each complaint is one customer with a problem
@@ -283,6 +320,54 @@ def revenue_at_risk(complaints: pd.DataFrame, multiplier: float, customer_value:
                          "repurchase_rate": table[outcome], "lost": lost,
                          "revenue_at_risk": lost * customer_value})
     return pd.DataFrame(rows)
+
+
+def revenue_at_risk_by_level(complaints: pd.DataFrame, customer_value: float, *, case: str = "likely",
+                             multipliers: dict[str, float] | None = None,
+                             rates: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`revenue_at_risk` with one multiplier per level where complaints are logged.
+
+    Complaints logged at the front line carry the front-line multiplier (about 2), those
+    reaching head office the head-office one (about 27); see :func:`multiplier_range`
+    and :func:`complaint_levels`. ``case`` picks ``"low"``, ``"likely"`` or ``"high"``
+    of each range; ``multipliers`` (``{level: value}``) overrides them.
+
+    Returns :func:`revenue_at_risk`'s table with a first column ``level`` and a
+    ``multiplier`` column.
+    """
+    rates = load_complaint_rates() if rates is None else rates
+    checks.at_least("customer_value", customer_value, 0.0)
+    levels = complaint_levels(complaints)
+    frames = []
+    for level in LEVELS:
+        m = (multipliers or {}).get(level, multiplier_range(rates, level)[case])
+        checks.at_least(f"multiplier[{level}]", m, 1.0)
+        part = revenue_at_risk(complaints[levels == level], m, customer_value, rates)
+        part.insert(0, "level", level)
+        part["multiplier"] = float(m)
+        frames.append(part)
+    return pd.concat(frames, ignore_index=True)
+
+
+def revenue_at_risk_band(complaints: pd.DataFrame, customer_value: float,
+                         rates: pd.DataFrame | None = None) -> dict:
+    """Revenue at risk with every level's multiplier at its low, likely and high value.
+
+    Returns ``low``, ``likely``, ``high`` (money: the total of
+    :func:`revenue_at_risk_by_level` for that case), ``silent_share`` (share of the
+    likely total coming from customers who never complained) and ``by_level`` (the
+    likely table). The band is as wide as what is known about the multipliers: it is
+    the honest way to show a figure built on a ratio measured in other companies.
+    """
+    rates = load_complaint_rates() if rates is None else rates
+    tables = {case: revenue_at_risk_by_level(complaints, customer_value, case=case, rates=rates)
+              for case in ("low", "likely", "high")}
+    likely = tables["likely"]
+    total = float(likely["revenue_at_risk"].sum())
+    silent = float(likely.loc[likely["outcome"] == "no_complaint", "revenue_at_risk"].sum())
+    return {"low": float(tables["low"]["revenue_at_risk"].sum()), "likely": total,
+            "high": float(tables["high"]["revenue_at_risk"].sum()),
+            "silent_share": silent / total if total > 0 else 0.0, "by_level": likely}
 
 
 def quick_resolution_value(customers: float, severity: str, customer_value: float, *,

@@ -146,6 +146,38 @@ def test_revenue_at_risk_by_hand():
     assert risk["revenue_at_risk"].sum() == pytest.approx(2334.0)
 
 
+def test_multipliers_differ_by_level_each_with_its_source():
+    """multiplier_range: front line about 2 (1.33–4), head office about 27 (10–50); every row has a source"""
+    rates = c.load_complaint_rates()
+    assert c.multiplier_range(rates, "front_line") == {"low": 1.33, "likely": 2, "high": 4}
+    assert c.multiplier_range(rates, "head_office") == {"low": 10, "likely": 27, "high": 50}
+    rows = rates[rates["figure"] == "problems_per_complaint"]
+    assert set(rows["severity"]) == {"front_line", "head_office"}
+    assert rows.loc[rows["severity"] == "front_line", "source"].str.contains("Quality Progress").all()
+    with pytest.raises(DataError, match="level"):
+        c.multiplier_range(rates, "shop_floor")
+
+
+def test_revenue_at_risk_by_level_by_hand():
+    """revenue_at_risk_band: two phone complaints (front line ×2) and one letter (head office ×27) → 756 / 1,949 / 3,762 €"""
+    log = pd.DataFrame({"channel": ["phone", "phone", "letter"], "severity": ["large", "large", "small"],
+                        "outcome": ["unsatisfied", "satisfied_quickly", "satisfied"]})
+    assert list(c.complaint_levels(log)) == ["front_line", "front_line", "head_office"]
+    # likely: front line (large) silent 2·(2−1) = 2 → 2·0.91 = 1.82, + 0.81 + 0.18 = 2.81 lost → 281 €
+    #         head office (small) silent 1·26 = 26 → 26·0.63 = 16.38, + 0.30 = 16.68 lost → 1,668 €
+    table = c.revenue_at_risk_by_level(log, 100)
+    by_level = table.groupby("level")["revenue_at_risk"].sum()
+    assert by_level["front_line"] == pytest.approx(281.0) and by_level["head_office"] == pytest.approx(1668.0)
+    band = c.revenue_at_risk_band(log, 100)
+    # low: front 2·0.33·0.91 + 0.99 = 1.5906 → 159.06; head office 9·0.63 + 0.3 = 5.97 → 597 → 756.06
+    # high: front 2·3·0.91 + 0.99 = 6.45 → 645; head office 49·0.63 + 0.3 = 31.17 → 3,117 → 3,762
+    assert (band["low"], band["likely"], band["high"]) == pytest.approx((756.06, 1949.0, 3762.0))
+    assert band["silent_share"] == pytest.approx((182 + 1638) / 1949)
+    # a log that says where each complaint was logged overrides the channel
+    logged = log.assign(level=["head_office", "front_line", "front_line"])
+    assert list(c.complaint_levels(logged)) == ["head_office", "front_line", "front_line"]
+
+
 def test_quick_resolution_value_by_hand():
     """quick_resolution_value: 10 large-loss complainants from 19 % to 82 % at 500 € = 3,150 €"""
     # 10 · (0.82 − 0.19) · 500 = 3150
