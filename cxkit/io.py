@@ -319,7 +319,7 @@ def _check_xlsx_archive(data: bytes, name: str) -> None:
                 block = tail + chunk
                 count += len(_SHARED_STRING.findall(block))
                 # keep the last bytes for a tag cut between two chunks, minus any match in them
-                tail = block[-8:]
+                tail = block[-64:]
                 count -= len(_SHARED_STRING.findall(tail))
                 if count > MAX_SHARED_STRINGS:
                     raise DataError(t("safety.xlsx_strings", limit=fmt_number(MAX_SHARED_STRINGS)), file=name)
@@ -331,7 +331,12 @@ def _rows_from_xlsx(data: bytes, name: str, limit: int = MAX_ROWS) -> list[list]
     """The first sheet's rows as text cells, each row only as long as its last non-empty
     cell. openpyxl's read-only rows are padded to their last cell (a cell in column XFD
     makes a 16,384-cell row), so the sheet is parsed here from openpyxl's row parser: a
-    row wider than ``MAX_COLUMNS`` or than the header is refused before it is built."""
+    row wider than ``MAX_COLUMNS`` or than the header is refused before it is built.
+
+    The parser and the sheet's source are openpyxl's own (``WorkSheetParser``,
+    ``ReadOnlyWorksheet._get_source``, as in ``ReadOnlyWorksheet._cells_by_row`` of
+    openpyxl 3.1); ``tests/test_io.py`` and ``tests/test_doors.py`` read real files through
+    it, so a change in openpyxl shows there."""
     from openpyxl import load_workbook
     from openpyxl.worksheet._reader import WorkSheetParser
 
