@@ -267,11 +267,25 @@ def _months_cell(value: float, lang: str):
     return round(float(value), 1) if np.isfinite(value) else t("report.never", lang)
 
 
-def plans_table(content: Mapping, lang: str | None = None) -> pd.DataFrame:
+def plans_table(content: Mapping, lang: str | None = None, *, formatted: bool = False) -> pd.DataFrame:
     """The plans compared (:func:`compare_plans`), titled and labelled in ``lang``; money
-    rounded to the euro, payback in months or "never"."""
+    rounded to the euro, payback in months or "never". With ``formatted`` every cell is
+    text written the way ``lang`` writes money and percentages (for a notebook's page)."""
     lang = lang or get_language()
     plans = content["losses"]["plans"]
+    if formatted:
+        money = lambda col: [fmt_money(v, lang=lang) for v in plans[col]]  # noqa: E731
+        return pd.DataFrame({
+            t("report.col.plan", lang): [t(f"report.plans.{k}", lang) for k in plans.index],
+            t("report.col.target", lang): [_pct(v, lang) for v in plans["target"]],
+            t("report.col.saving", lang): money("saving"),
+            t("report.col.yearly_cost", lang): money("yearly_cost"),
+            t("report.col.one_off_cost", lang): money("one_off_cost"),
+            t("report.col.net_gain", lang): money("net_gain"),
+            t("report.col.npv", lang, years=int(content["losses"]["plan"]["years"])): money("npv"),
+            t("report.col.payback", lang): [fmt_number(v, 1, lang) if np.isfinite(v) else t("report.never", lang)
+                                            for v in plans["payback_months"]],
+        })
     return pd.DataFrame({
         t("report.col.plan", lang): [t(f"report.plans.{k}", lang) for k in plans.index],
         t("report.col.target", lang): plans["target"].to_numpy(),
