@@ -313,16 +313,20 @@ def _check_xlsx_archive(data: bytes, name: str) -> None:
         raise DataError(t("safety.xlsx_unpacked", size=fmt_number(strings.file_size / 2**20),
                           limit=fmt_number(MAX_SHARED_STRINGS_BYTES / 2**20)), file=name)
     count, tail = 0, b""
+    too_many = DataError(t("safety.xlsx_strings", limit=fmt_number(MAX_SHARED_STRINGS)), file=name)
     try:
         with archive.open(strings) as part:
             while chunk := part.read(2**20):
                 block = tail + chunk
-                count += len(_SHARED_STRING.findall(block))
-                # keep the last bytes for a tag cut between two chunks, minus any match in them
+                # the last bytes are read again with the next chunk (a tag may be cut
+                # between two chunks): count their matches then, not now
                 tail = block[-64:]
-                count -= len(_SHARED_STRING.findall(tail))
+                count += len(_SHARED_STRING.findall(block)) - len(_SHARED_STRING.findall(tail))
                 if count > MAX_SHARED_STRINGS:
-                    raise DataError(t("safety.xlsx_strings", limit=fmt_number(MAX_SHARED_STRINGS)), file=name)
+                    raise too_many
+        count += len(_SHARED_STRING.findall(tail))
+        if count > MAX_SHARED_STRINGS:
+            raise too_many
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise DataError(t("io.unreadable", reason=type(exc).__name__), file=name) from None
 

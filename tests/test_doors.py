@@ -264,6 +264,21 @@ def test_xlsx_with_too_many_shared_strings_is_refused_before_opening(monkeypatch
     assert read_table(_xlsx(rows, shared), name="strings.xlsx").loc[2, "call_id"] == "s5"
 
 
+def test_shared_strings_are_counted_exactly_across_read_chunks(monkeypatch):
+    """the count of shared strings is exact when the part is read in several 1 MB chunks
+    (tags cut between two chunks are counted once)"""
+    n = 150_000
+    shared = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              + b"".join(b'<si><t xml:space="preserve">s%d</t></si>' % i for i in range(n)) + b"</sst>")
+    assert len(shared) > 5 * 2**20
+    data = _xlsx(HEADER, shared)
+    monkeypatch.setattr(cio, "MAX_SHARED_STRINGS", n)
+    cio._check_xlsx_archive(data, "exact.xlsx")
+    monkeypatch.setattr(cio, "MAX_SHARED_STRINGS", n - 1)
+    with pytest.raises(DataError, match="different texts"):
+        cio._check_xlsx_archive(data, "exact.xlsx")
+
+
 def test_xlsx_zip_bomb_is_refused_from_its_declared_sizes():
     """read_table: 40 MB of one letter packed in a few KB is refused by its compression
     ratio, in bounded time and memory (it took 12 s at 200 MB before)"""
