@@ -288,10 +288,10 @@ class AuditSession:
 
         @guarded(status)
         def on_upload(_change):
-            chosen = uploaded_file(upload)
-            if chosen is not None:
-                _check_upload_size(chosen[0], len(chosen[1]))
-                status.info(t("room.upload.chosen", file=plain(chosen[0])))
+            if upload.value:  # said as soon as the file arrives, before anything is copied or read
+                item = upload.value[-1]
+                _check_upload_size(item["name"], len(item["content"]))
+                status.info(t("room.upload.chosen", file=plain(item["name"])))
 
         @guarded(status)
         def on_choice(change):
