@@ -444,10 +444,12 @@ def wilson_interval(good: int, n: int, confidence: float = 0.95) -> tuple[float,
     textbook ``p ± z√(p(1−p)/n)`` does not. Source: E. B. Wilson (1927), "Probable
     inference, the law of succession, and statistical inference", JASA 22:209–212;
     Brown, Cai & DasGupta (2001), Statistical Science 16:101–133.
-    Returns ``(nan, nan)`` when ``n == 0``.
+    Returns ``(nan, nan)`` when ``n == 0``; ``DataError`` when ``good`` is not in [0, n].
     """
     if n <= 0:
         return float("nan"), float("nan")
+    if not 0 <= good <= n:  # also catches NaN
+        raise DataError(t("evidence.bad_good", value=good, n=n), column="good")
     z = _z(confidence)
     p = good / n
     denom = 1 + z * z / n
@@ -693,7 +695,8 @@ def verdict_text(good: int, n: int, target: float = TARGET, confidence: float = 
     """The verdict in plain words. "Proven" says the good-call share is below the target
     at this confidence, not that customers are lost; a presumption says how many calls
     would prove it, if the true share were the observed one, one time in two and four
-    times in five (:func:`calls_needed` with ``power`` 0.5 and 0.8)."""
+    times in five (:func:`calls_needed` with ``power`` 0.5 and 0.8, ``stable=True``: from
+    that number on, a few calls more or less never bring the chance back below)."""
     from .i18n import fmt_percent
 
     kind = verdict(good, n, target, confidence)
@@ -714,7 +717,7 @@ def _needed_or_more(rate: float, target: float, power: float, confidence: float,
     from .i18n import fmt_number
 
     try:
-        return fmt_number(calls_needed(rate, target, power, confidence), 0, lang)
+        return fmt_number(calls_needed(rate, target, power, confidence, stable=True), 0, lang)
     except DataError:  # the gap is too small for any audit the search covers
         return "> " + fmt_number(MAX_CALLS, 0, lang)
 

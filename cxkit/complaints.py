@@ -305,6 +305,8 @@ def revenue_at_risk(complaints: pd.DataFrame, multiplier: float, customer_value:
 
     Returns a table ``severity, outcome, customers, repurchase_rate, lost, revenue_at_risk``.
     """
+    checks.at_least("multiplier", multiplier, 1.0)
+    checks.at_least("customer_value", customer_value, 0.0)
     rates = load_complaint_rates() if rates is None else rates
     rows = []
     for severity in SEVERITIES:
@@ -379,6 +381,12 @@ def quick_resolution_value(customers: float, severity: str, customer_value: floa
     for large losses, turning an unsatisfied complainant into one satisfied quickly lifts
     repurchase from 19 % to 82 %.
     """
+    checks.at_least("customers", customers, 0.0)
+    checks.at_least("customer_value", customer_value, 0.0)
+    for name, value in (("from_outcome", from_outcome), ("to_outcome", to_outcome)):
+        if value not in TARP_OUTCOMES:
+            raise DataError(t("evidence.input_choice", name=name, value=value, allowed=", ".join(TARP_OUTCOMES)),
+                            column=name)
     table = repurchase_rates(severity, rates)
     return customers * (table[to_outcome] - table[from_outcome]) * customer_value
 
@@ -393,6 +401,9 @@ def feedback_value(complaints_analysed: float, cost_per_complaint: float, study_
     the point that the demanding customer tells in seconds, for free, what a paid study
     takes months to chart.
     """
+    checks.at_least("complaints_analysed", complaints_analysed, 0.0)
+    checks.at_least("cost_per_complaint", cost_per_complaint, 0.0)
+    checks.at_least("study_price", study_price, 0.0)
     analysis = complaints_analysed * cost_per_complaint
     return {"analysis": analysis, "study": float(study_price), "saving": study_price - analysis,
             "ratio": study_price / analysis if analysis > 0 else float("inf")}
@@ -430,6 +441,9 @@ def silence_alarm(signals: pd.DataFrame, *, months: int = 3, fall: float = 0.25,
     Returns ``alarm`` (bool), ``complaints_change``, ``bad_before``, ``bad_after`` and
     ``message`` (plain words in the current language).
     """
+    months = checks.whole("months", months, 1)
+    checks.share("fall", fall)
+    checks.share("tolerance", tolerance)
     if len(signals) < 2 * months:
         raise DataError(t("complaints.too_few_months", n=2 * months))
     s = signals.sort_values("month")
@@ -501,6 +515,7 @@ def routing_coverage(selected: pd.DataFrame, complaints: pd.DataFrame) -> dict:
 def what_if_bad_rate(signals: pd.DataFrame, change: float) -> pd.DataFrame:
     """The signals with the bad-call rate shifted by a ramp from 0 (first month) to
     ``change`` (last month), clipped to [0, 1]: "what if the audit had shown this trend?"."""
+    checks.number("change", change)
     out = signals.copy()
     ramp = np.linspace(0.0, change, len(out)) if len(out) > 1 else np.zeros(len(out))
     out["bad_call_rate"] = np.clip(out["bad_call_rate"].to_numpy() + ramp, 0.0, 1.0)

@@ -743,6 +743,10 @@ def acquisition_vs_retention(defectors: float, acquisition_cost: float,
     ``ratio ≈ 5`` (seed 003: winning a new customer costs about five times keeping one);
     ``extra = replacing − keeping`` (money per year).
     """
+    check_value("defectors", defectors)
+    check_value("acquisition_cost", acquisition_cost)
+    if not float(check_value("ratio", ratio)) > 0:
+        raise DataError(t("losses.not_positive", name="ratio", value=ratio))
     replacing = defectors * acquisition_cost
     keeping = replacing / ratio
     return pd.Series({"defectors": float(defectors), "replacing": float(replacing),

@@ -75,6 +75,7 @@ def base_value(customers: float, annual_margin: float, retention_rate: float,
     valued with :func:`clv` (Gupta, Lehmann & Stuart 2004, "Valuing customers", Journal
     of Marketing Research 41(1)).
     """
+    checks.at_least("customers", customers, 0.0)
     return customers * clv(annual_margin, retention_rate, discount_rate)
 
 
@@ -145,7 +146,12 @@ def retention_gain_grid(annual_margin: float, discount_rates, *, acquisition_cos
     ``discount_rate`` and ``relative_gain`` (``nan`` rows, where customers are won at a
     loss, are dropped). Computed column-wise: ``clv`` is applied to numpy arrays.
     """
+    checks.number("annual_margin", annual_margin)
+    checks.at_least("discount_rates", discount_rates, 0.0)
+    checks.at_least("acquisition_cost", acquisition_cost, 0.0)
+    checks.share("defection_cut", defection_cut)
     churns = np.round(np.arange(0.06, 0.51, 0.02), 4) if churns is None else np.asarray(churns, float)
+    checks.share("churns", churns)
     rows = []
     for d in np.atleast_1d(discount_rates):
         r = 1.0 - churns
@@ -185,6 +191,10 @@ def expected_remaining(n_customers: float, months, *, yearly_churn: float,
     churn applies. This is the expectation the seeded :func:`cohort_simulation` scatters
     around.
     """
+    checks.at_least("n_customers", n_customers, 0.0)
+    checks.share("yearly_churn", yearly_churn)
+    checks.share("leave_at_window", leave_at_window)
+    checks.share("competitor_offer", competitor_offer)
     t = np.asarray(months, dtype=float)
     stay = (1.0 - yearly_churn) ** (t / 12.0)
     if switch_every:
@@ -268,6 +278,7 @@ def cliff_revenue_loss(simulation: pd.DataFrame, annual_revenue: float) -> dict:
 
     Returns ``{"satisfied": ..., "unhappy": ..., "loss": ...}`` in money.
     """
+    checks.at_least("annual_revenue", annual_revenue, 0.0)
     wide = simulation.pivot(index="month", columns="cohort", values="customers")
     wide = wide[wide.index >= 1]
     sat = float(wide["satisfied"].sum()) * annual_revenue / 12.0

@@ -129,3 +129,19 @@ def test_shares_stay_within_0_and_1():
     assert audit.wilson_interval(0, 3) [0] == 0.0 and audit.wilson_interval(3, 3)[1] == 1.0
     result = audit.compare_waves(0, 5, 5, 5)
     assert -1.0 <= result["difference_low"] <= result["difference_high"] <= 1.0
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: audit.wilson_interval(11, 10), "good"),
+    (lambda: retention.base_value(-5, 100, 0.8, 0.1), "customers"),
+    (lambda: retention.expected_remaining(100, [12], yearly_churn=1.5), "yearly_churn"),
+    (lambda: retention.retention_gain_grid(100, [0.08], churns=[0.1, 1.2]), "churns"),
+    (lambda: complaints.revenue_at_risk(pd.DataFrame({"severity": [], "outcome": []}), 0.5, 100), "multiplier"),
+    (lambda: complaints.quick_resolution_value(5, "large", 100, to_outcome="delighted"), "to_outcome"),
+    (lambda: complaints.feedback_value(-1, 10, 1000), "complaints_analysed"),
+    (lambda: __import__("cxkit").losses.acquisition_vs_retention(10, 300, ratio=0), "ratio"),
+])
+def test_impossible_inputs_name_the_input(call, name):
+    """every model: an impossible input raises DataError whose message names that input"""
+    with pytest.raises(DataError, match=name.replace("(", r"\(")):
+        call()
