@@ -298,6 +298,22 @@ def plans_table(content: Mapping, lang: str | None = None, *, formatted: bool = 
     })
 
 
+def plans_note(content: Mapping, lang: str | None = None) -> str:
+    """What the plans compared show, in words computed from them: which plan pays back
+    fastest and which has the largest NPV (and whether they differ), then the plans that
+    never pay back."""
+    plans = content["losses"]["plans"]
+    name = lambda key: t(f"report.plans.{key}", lang)  # noqa: E731
+    paying = plans[plans["pays_back"] > 0]
+    if paying.empty:
+        return t("report.plans_note.none", lang)
+    fast, best = paying["payback_months"].idxmin(), plans["npv"].idxmax()
+    parts = [t("report.plans_note.differ", lang, fast=name(fast), best=name(best)) if fast != best
+             else t("report.plans_note.same", lang, best=name(best))]
+    parts += [t("report.plans_note.never", lang, plans=name(k)) for k in plans.index[plans["pays_back"] <= 0]]
+    return " ".join(parts)
+
+
 def tables(content: Mapping, lang: str | None = None) -> dict[str, pd.DataFrame]:
     """The report's tables, one per sheet of the Excel workbook, titled in ``lang``."""
     lang = lang or get_language()
@@ -470,7 +486,7 @@ def _html(content: Mapping, lang: str) -> str:
                         "report.col.saving", "report.col.yearly_cost", "report.col.one_off_cost",
                         "report.col.net_gain", "report.col.npv")),
                     one_decimal=(t("report.col.payback", lang),)),
-        f"<p>{esc(t('report.plans_note', lang))}</p>",
+        f"<p>{esc(plans_note(content, lang))}</p>",
         f"<h2>{esc(t('report.h.assumptions', lang))}</h2>",
         _assumptions_html(loss, lang),
         f"<h2>{esc(t('report.h.limits', lang))}</h2><ul>",

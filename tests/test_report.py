@@ -230,3 +230,15 @@ def test_plans_table_formatted_for_the_page(empty_content):
     assert table["Retour (mois)"].tolist() == ["4,6", "8,1", "jamais"]
     assert table["Taux d'appels mal traités visé"].tolist() == ["18\u00a0%", "8\u00a0%", "5\u00a0%"]
     assert table["Gain net par an"].iloc[0].replace("\u202f", "\u00a0") == "104\u00a0160\u00a0€"
+
+
+def test_plans_note_says_what_the_plans_show(empty_content):
+    """plans_note: with the sample, payback favours coaching, the NPV the overhaul, and extra staff never
+    pays back; when no plan gains, it says so"""
+    note = report.plans_note(empty_content, "en")
+    assert "“Coaching and evaluator calibration” would win" in note
+    assert "“Call-handling overhaul (routing, callbacks, training)” has the largest net present value" in note
+    assert "“Extra staff at every hour” never pays back" in note
+    losing = {**empty_content, "losses": {**empty_content["losses"],
+                                          "plans": empty_content["losses"]["plans"].assign(pays_back=0.0)}}
+    assert report.plans_note(losing, "en").startswith("None of these plans pays back")
