@@ -296,3 +296,42 @@ def test_audit_of_n_calls_is_valued_live_and_the_best_size_on_request(board):
     assert "<svg" in board.worth_chart.value
     board.sliders["bad_call_rate"].value = 0.3  # an input changed: the best size is stale
     assert "Press the button" in _text(board.best_text.value) and board.worth_chart.value == ""
+
+
+# --- notebook 07: the iceberg by where complaints are logged ------------------------------------
+
+def test_risk_by_level_adds_up_and_brackets_the_chosen_multipliers():
+    """risk_by_level: front line + head office = total in each case; the likely figure with the
+    studies' likely multipliers equals revenue_at_risk_band's, between its low and high"""
+    from cxkit import complaints
+    from cxkit.panels.complaints import risk_by_level
+
+    log, rates = complaints.load_complaints(), complaints.load_complaint_rates()
+    chosen = {lv: complaints.multiplier_range(rates, lv)["likely"] for lv in complaints.LEVELS}
+    table = risk_by_level(log, 300, chosen, rates).set_index("level")
+    for case in ("low", "likely", "high"):
+        assert table.at["total", case] == pytest.approx(table.at["front_line", case] + table.at["head_office", case])
+    band = complaints.revenue_at_risk_band(log, 300, rates)
+    assert table.at["total", "likely"] == pytest.approx(band["likely"])
+    assert table.at["total", "low"] == pytest.approx(band["low"]) and table.at["total", "high"] == pytest.approx(band["high"])
+    assert table.at["total", "complaints"] == len(log)
+
+
+def test_iceberg_panel_names_each_multiplier_with_its_sources_and_gives_the_band():
+    """iceberg_panel: each level shows its multiplier, range and the source of each value
+    (Goodman 2005 for the front line, TARP for head office); the result gives revenue at
+    risk between its low and high; 27 applies only to complaints reaching head office"""
+    from cxkit import complaints
+    from cxkit.i18n import fmt_money
+    from cxkit.panels.complaints import iceberg_panel
+
+    panel = iceberg_panel(complaints.load_complaints())
+    levels, result = _text(panel.children[3].value), _text(panel.children[4].value)
+    assert "Front line (phone, shop, e-mail, web form)" in levels and "range 1.33 to 4" in levels
+    assert "Head office (letter)" in levels and "range 10 to 50" in levels
+    assert "Quality Progress, November 2005" in levels and "TARP for the US Office of Consumer Affairs" in levels
+    band = complaints.revenue_at_risk_band(complaints.load_complaints(), 300)
+    assert f"between {fmt_money(band['low'])} and {fmt_money(band['high'])}" in result
+    assert "stated intentions" in result
+    panel.children[0].value = 4.0  # front line at its high value: more silent customers
+    assert _text(panel.children[4].value) != result

@@ -1,4 +1,5 @@
-"""Charts for notebook 07: Pareto of causes, customers lost, and the silence alarm."""
+"""Charts for notebook 07: Pareto of causes, customers lost, revenue at risk with its band
+by where complaints are logged, and the silence alarm."""
 from __future__ import annotations
 
 import pandas as pd
@@ -38,6 +39,20 @@ def lost_chart(risk: pd.DataFrame, *, title: str | None = None) -> alt.Chart:
         color=alt.Color("severity_label:N", title=t("complaints.legend_severity"),
                         scale=alt.Scale(domain=severities, range=[COLORS["warn"], COLORS["bad"]])))
     return decorate(chart, title=title or t("complaints.iceberg_title"), height=160)
+
+
+def risk_band_chart(band: pd.DataFrame, *, title: str | None = None, **options) -> alt.Chart:
+    """Revenue at risk per level where complaints are logged and in total (``label``,
+    ``low``, ``likely``, ``high``, money), as from
+    :func:`cxkit.panels.complaints.risk_by_level`: a bar from low to high (the
+    multipliers' ranges) with the chosen multipliers' figure as a dot."""
+    data = band[["label", "low", "likely", "high"]].astype({"low": float, "likely": float, "high": float})
+    y = alt.Y("label:N", sort=list(data["label"]), title=None, axis=alt.Axis(labelLimit=220))
+    bars = alt.Chart(data).mark_bar(height=14, color=COLORS["neutral"], opacity=0.7).encode(
+        x=alt.X("low:Q", title=t("pages.iceberg.axis_risk"), axis=alt.Axis(format="~s")), x2="high:Q", y=y)
+    dots = alt.Chart(data).mark_point(filled=True, size=80, color=COLORS["bad"]).encode(x="likely:Q", y=y)
+    return decorate(alt.layer(bars, dots), title=title or t("pages.iceberg.band_title"),
+                    height=options.get("height", 34 * len(data)), width=options.get("width", WIDTH))
 
 
 def signals_chart(signals: pd.DataFrame, *, title: str | None = None) -> alt.Chart:

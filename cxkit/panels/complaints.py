@@ -1,5 +1,6 @@
-"""Panels for notebook 07: the Pareto of causes, the iceberg, the silence alarm, what the
-feedback is worth and routing complaints to the boss. Each callback calls a tested function
+"""Panels for notebook 07: the Pareto of causes, the iceberg by where complaints are logged
+(front line, head office), the silence alarm, what the feedback is worth and routing
+complaints to the boss. Each callback calls a tested function
 of :mod:`cxkit.complaints` and redraws widget values."""
 from __future__ import annotations
 
@@ -82,35 +83,101 @@ def pareto_panel() -> widgets.VBox:
     return widgets.VBox([upload, status, out, view])
 
 
+def multiplier_sources(rates, level: str) -> dict[str, tuple[float, str]]:
+    """``{"low"|"likely"|"high": (value, source)}`` of the problems-per-complaint multiplier
+    of complaints logged at ``level`` (``data/complaint_rates.csv``)."""
+    span = model.multiplier_range(rates, level)
+    rows = rates[(rates["figure"] == "problems_per_complaint") & (rates["severity"] == level)]
+    sources = dict(zip(rows["case"], rows["source"].astype(str)))
+    return {case: (float(span[case]), sources.get(case, "")) for case in ("low", "likely", "high")}
+
+
+def risk_by_level(log, customer_value: float, multipliers: dict[str, float], rates) -> "pd.DataFrame":
+    """Revenue at risk per level where complaints are logged (front line, head office) and
+    in total: ``level``, ``complaints``, ``low``, ``likely`` (with ``multipliers``), ``high``
+    (each level's multiplier at the low and high of its range,
+    :func:`cxkit.complaints.revenue_at_risk_by_level`)."""
+    import pandas as pd
+
+    levels = model.complaint_levels(log)
+    cases = {"low": model.revenue_at_risk_by_level(log, customer_value, case="low", rates=rates),
+             "likely": model.revenue_at_risk_by_level(log, customer_value, multipliers=multipliers, rates=rates),
+             "high": model.revenue_at_risk_by_level(log, customer_value, case="high", rates=rates)}
+    rows = [{"level": level, "complaints": int((levels == level).sum()),
+             **{case: float(table.loc[table["level"] == level, "revenue_at_risk"].sum())
+                for case, table in cases.items()}} for level in model.LEVELS]
+    rows.append({"level": "total", "complaints": len(log),
+                 **{case: float(table["revenue_at_risk"].sum()) for case, table in cases.items()}})
+    return pd.DataFrame(rows)
+
+
+def _level_html(level: str, count: int, chosen: float, sources: dict) -> str:
+    channels = ", ".join(t(f"pages.iceberg.channel.{c}") if f"pages.iceberg.channel.{c}" in _labels() else c
+                         for c, lv in model.CHANNEL_LEVEL.items() if lv == level)
+    head = t("pages.iceberg.level_line", level=t(f"pages.iceberg.{level}"), channels=channels, n=fmt_number(count),
+             m=fmt_number(chosen, 1 if chosen % 1 else 0), low=fmt_number(sources["low"][0], 2 if sources["low"][0] % 1 else 0),
+             high=fmt_number(sources["high"][0], 2 if sources["high"][0] % 1 else 0))
+    notes = "".join(f"<li>{html.escape(t(f'pages.iceberg.case_{case}', value=fmt_number(v, 2 if v % 1 else 0)))} "
+                    f"{html.escape(src)}</li>" for case, (v, src) in sources.items())
+    return (f"<p style='margin:6px 0 0 0'><b>{html.escape(head)}</b></p>"
+            f"<ul style='color:#555;font-size:90%;margin:2px 0 6px 0;max-width:720px'>{notes}</ul>")
+
+
+def _labels():
+    from ..i18n import labels
+
+    return labels()
+
+
 def iceberg_panel(log=None) -> widgets.VBox:
-    """Complaints × problems per complaint → silent customers, customers lost and revenue at risk.
+    """The iceberg by where complaints are logged: front line and head office each carry
+    their own problems-per-complaint multiplier, shown with its sources and range → silent
+    customers, customers lost and revenue at risk, with its band over the ranges.
 
     Without ``log`` it follows the page's current log (see :data:`CURRENT`)."""
     rates = model.load_complaint_rates()
-    span = model.multiplier_range(rates)
-    multiplier = _slider("complaints.multiplier", int(span["likely"]), int(span["low"]), int(span["high"]), 1,
-                         integer=True, css="cxkit-iceberg-multiplier")
+    sources = {level: multiplier_sources(rates, level) for level in model.LEVELS}
+    front = styled(widgets.FloatSlider(value=sources["front_line"]["likely"][0], min=1.0, max=6.0, step=0.1,
+                                       readout_format=".1f", description=t("pages.iceberg.front_slider"),
+                                       style={"description_width": "260px"}, layout=widgets.Layout(width="560px"),
+                                       continuous_update=False), "cxkit-iceberg-front")
+    head = styled(widgets.FloatSlider(value=sources["head_office"]["likely"][0], min=1.0, max=60.0, step=1.0,
+                                      readout_format=".0f", description=t("pages.iceberg.head_slider"),
+                                      style={"description_width": "260px"}, layout=widgets.Layout(width="560px"),
+                                      continuous_update=False), "cxkit-iceberg-head")
     value = _slider("complaints.customer_value", 300, 50, 3000, 50)
-    out, status, view = _result("cxkit-iceberg-result"), Status(), ChartView()
+    levels_box = styled(widgets.HTML(), "cxkit-iceberg-levels")
+    out, status, view, band_view = _result("cxkit-iceberg-result"), Status(), ChartView(), ChartView()
 
     @guarded(status)
     def update():
         log = state["log"]
-        berg = model.iceberg(len(log), multiplier.value)
-        risk = model.revenue_at_risk(log, multiplier.value, value.value, rates)
+        chosen = {"front_line": front.value, "head_office": head.value}
+        levels = model.complaint_levels(log)
+        levels_box.value = "".join(_level_html(level, int((levels == level).sum()), chosen[level], sources[level])
+                                   for level in model.LEVELS)
+        risk = model.revenue_at_risk_by_level(log, value.value, multipliers=chosen, rates=rates)
+        band = risk_by_level(log, value.value, chosen, rates)
+        total = band.iloc[-1]
+        silent = risk.loc[risk["outcome"] == "no_complaint"]
+        with_problems = sum(int((levels == lv).sum()) * chosen[lv] for lv in model.LEVELS)
         unhappy = log[log["outcome"] == "unsatisfied"]
         quick = sum(model.quick_resolution_value((unhappy["severity"] == s).sum(), s, value.value, rates=rates)
                     for s in model.SEVERITIES)
-        out.value = _p(t("complaints.iceberg_result", c=fmt_number(berg["complaints"]),
-                         p=fmt_number(berg["with_problems"]), s=fmt_number(berg["silent"]),
-                         lost=fmt_number(risk["lost"].sum()), revenue=fmt_money(risk["revenue_at_risk"].sum()),
-                         u=fmt_number(len(unhappy)), quick=fmt_money(quick)))
-        view.draw("complaints.lost_chart", risk)
+        share = silent["revenue_at_risk"].sum() / total["likely"] if total["likely"] > 0 else 0.0
+        out.value = _p(t("pages.iceberg.result", c=fmt_number(len(log)), p=fmt_number(with_problems),
+                         s=fmt_number(silent["customers"].sum()), lost=fmt_number(risk["lost"].sum()),
+                         revenue=fmt_money(total["likely"]), low=fmt_money(total["low"]), high=fmt_money(total["high"]),
+                         silent=fmt_percent(share), u=fmt_number(len(unhappy)), quick=fmt_money(quick)))
+        view.draw("complaints.lost_chart", risk.groupby(["severity", "outcome"], sort=False, as_index=False)[
+            ["customers", "lost", "revenue_at_risk"]].sum())
+        band_view.draw("complaints.risk_band_chart",
+                       band.assign(label=[t(f"pages.iceberg.{lv}") for lv in band["level"]]))
         status.clear()
 
     state = _follow(log, lambda: update())
-    _wire(update, multiplier, value)
-    return widgets.VBox([multiplier, value, out, view, status])
+    _wire(update, front, head, value)
+    return widgets.VBox([front, head, value, levels_box, out, band_view, view, status])
 
 
 def silence_panel() -> widgets.VBox:
