@@ -1063,10 +1063,12 @@ def cohen_kappa(a, b) -> float:
     table = np.zeros((size, size))
     np.add.at(table, (ia, ib), 1.0)
     table /= n
-    po = float(np.trace(table))
+    po = float(np.count_nonzero(ia == ib)) / n  # counted, not summed: exactly 1 when all agree
     pe = float(table.sum(axis=1) @ table.sum(axis=0))
+    if po >= 1.0:  # perfect agreement: exactly 1, not (1 − pₑ)/(1 − pₑ) with rounding
+        return 1.0
     if pe >= 1.0:
-        return 1.0 if po >= 1.0 else float("nan")
+        return float("nan")
     return (po - pe) / (1 - pe)
 
 

@@ -307,3 +307,66 @@ def test_wilson_interval_holds_the_rate_and_grows_with_good_calls(n, data):
     kind = audit.verdict(good, n)
     assert kind in {"proven", "presumption", "no_evidence"}
     assert (kind == "proven") == (high < audit.TARGET)
+
+
+# --- issue 14: power, two waves, kappa, the plan, the value of an audit -----------------------
+
+@needs_audit
+@SLOWER
+@given(st.floats(min_value=0.3, max_value=0.85), st.floats(min_value=0.04, max_value=0.15),
+       st.sampled_from([0.5, 0.8, 0.9]))
+def test_calls_needed_is_the_first_n_with_the_power(target, gap, power):
+    """calls_needed: the power at the returned n reaches the goal and at n − 1 it does not; stable never comes earlier"""
+    true_rate = target - gap
+    n = audit.calls_needed(true_rate, target, power)
+    assert audit.proof_power(n, true_rate, target) >= power
+    assert n == 1 or audit.proof_power(n - 1, true_rate, target) < power
+    assert audit.calls_needed(true_rate, target, power, stable=True) >= n
+
+
+@needs_audit
+@FAST
+@given(st.integers(1, 300), st.integers(1, 300), st.data())
+def test_compare_waves_is_antisymmetric_and_holds_the_difference(n1, n2, data):
+    """compare_waves: −1 ≤ low ≤ difference ≤ high ≤ 1; swapping the waves negates the interval and the verdict"""
+    g1, g2 = data.draw(st.integers(0, n1)), data.draw(st.integers(0, n2))
+    ab, ba = audit.compare_waves(g1, n1, g2, n2), audit.compare_waves(g2, n2, g1, n1)
+    assert -1 - 1e-12 <= ab["difference_low"] <= ab["difference"] + 1e-12
+    assert ab["difference"] - 1e-12 <= ab["difference_high"] <= 1 + 1e-12
+    assert ab["difference_low"] == pytest.approx(-ba["difference_high"], abs=1e-12)
+    flip = {"improved": "worse", "worse": "improved", "no_evidence": "no_evidence"}
+    assert ba["verdict"] == flip[ab["verdict"]]
+
+
+@needs_audit
+@FAST
+@given(st.lists(st.sampled_from([0, 1, 2]), min_size=2, max_size=40))
+def test_kappa_reads_numbers_as_values(marks):
+    """cohen_kappa: the same marks written as ints and as floats agree perfectly (1.0) whenever κ is defined"""
+    kappa = audit.cohen_kappa(marks, [float(m) for m in marks])
+    assert kappa == 1.0
+
+
+@needs_losses
+@FAST
+@given(_inputs(), share, st.floats(0, 1e6), st.floats(0, 1e6), st.integers(1, 10))
+def test_improvement_plan_never_pays_back_a_yearly_loss(inputs, target_rate, yearly, one_off, years):
+    """improvement_plan: payback is finite exactly when the net gain is positive; NPV = −one-off + net · annuity"""
+    assume(yearly + one_off > 0)
+    plan = losses.improvement_plan(inputs, target_rate, yearly, one_off, years)
+    assert math.isfinite(plan["payback_months"]) == (plan["net_gain"] > 0) == bool(plan["pays_back"])
+    annuity = sum((1 + inputs["discount_rate"]) ** -k for k in range(1, years + 1))
+    assert plan["npv"] == pytest.approx(-one_off + plan["net_gain"] * annuity, rel=1e-9, abs=1e-6)
+
+
+@needs_losses
+@SLOWER
+@given(st.lists(st.tuples(st.floats(0.01, 0.99), st.floats(-1000, 1000)), min_size=1, max_size=30),
+       st.integers(0, 60))
+def test_evsi_lies_between_zero_and_evpi(draws, n_calls):
+    """sample_information_value: 0 ≤ EVSI(n) ≤ EVPI, and more calls are never worth less"""
+    b, net = np.array([d[0] for d in draws]), np.array([d[1] for d in draws])
+    evpi = float(np.maximum(net, 0).mean() - max(net.mean(), 0))
+    evsi = losses.sample_information_value(b, net, n_calls)
+    assert -1e-9 <= evsi <= evpi + 1e-9
+    assert losses.sample_information_value(b, net, n_calls + 5) >= evsi - 1e-9
