@@ -147,6 +147,15 @@ def cleaned_note(frame: pd.DataFrame, lang: str | None = None, *, show: int = 5)
              places="; ".join(shown))
 
 
+def _joined_text(values: np.ndarray) -> str:
+    """The text cells of an object array joined into one string (to search it once)."""
+    present = values[~pd.isna(values)]
+    try:
+        return "".join(present)  # the usual case: every non-empty cell is a str
+    except TypeError:
+        return "".join(v for v in present if isinstance(v, str))
+
+
 def _clean_cells(frame: pd.DataFrame) -> list[tuple[int, str]]:
     """Remove :data:`CONTROL_CHARS` from every text cell and column name of ``frame`` in
     place; return the ``(row, column)`` of each cell changed (row 1 for a column name).
@@ -161,8 +170,7 @@ def _clean_cells(frame: pd.DataFrame) -> list[tuple[int, str]]:
         values = frame[col]
         if values.dtype != object and not pd.api.types.is_string_dtype(values):
             continue
-        texts = [v for v in values.to_numpy() if isinstance(v, str)]
-        if not texts or not CONTROL_CHARS.search("".join(texts)):
+        if not CONTROL_CHARS.search(_joined_text(values.to_numpy())):
             continue
         fixed = []
         for row, v in values.items():
