@@ -42,8 +42,11 @@ SHARES = frozenset({"contact_rate", "bad_call_rate", "complain_rate", "churn_if_
                     "conversion_rate"})
 COMPONENTS = ("churn", "word_of_mouth", "lost_sales", "replacement", "rework")
 COLUMNS = ("name", "label_fr", "label_en", "unit", "low", "likely", "high", "source", "notes")
-#: Seed 003 ("Le client et la baignoire"): efficient firms spend under 10 % of operating
-#: expenses on failures, neglectful ones up to 40 %; winning a customer costs ~5x keeping one.
+#: Seed 003 ("Le client et la baignoire") claims, without a source, that efficient firms
+#: spend under 10 % of operating expenses on failures and neglectful ones up to 40 % (the
+#: 40 % matches a figure in Crosby, *Quality Is Free*, 1979), and that winning a customer
+#: costs ~5x keeping one (published ratios run from about 2x to 25x). They are the
+#: article's orders of magnitude, shown as such, not standards.
 EFFICIENT_SHARE = 0.10
 NEGLECTFUL_SHARE = 0.40
 ACQUISITION_TO_RETENTION = 5.0
@@ -720,10 +723,11 @@ def cost_of_non_quality(failure_costs: float, opex: float) -> pd.Series:
     """The share of operating expenses spent on failures, and where it falls.
 
     ``share = failure_costs / opex``; ``band`` is ``"efficient"`` below 10 %,
-    ``"neglectful"`` from 40 %, ``"between"`` otherwise (seed 003, "Le client et la
-    baignoire": an efficient firm spends under 10 % of its operating expenses repairing
-    what bad service caused, a neglectful one up to 40 %). Failure costs are money per
-    year: repeat calls, complaint handling, compensation, returns.
+    ``"neglectful"`` from 40 %, ``"between"`` otherwise. The marks are seed 003's ("Le
+    client et la baignoire"), given there without a source (the 40 % matches a figure in
+    Crosby, *Quality Is Free*, 1979): the band places a company against the article's
+    orders of magnitude, it does not rate it. Failure costs are money per year: repeat
+    calls, complaint handling, compensation, returns.
     """
     if not opex > 0:
         raise DataError(t("losses.not_positive", name="opex", value=opex))
@@ -740,8 +744,9 @@ def acquisition_vs_retention(defectors: float, acquisition_cost: float,
     """What replacing the lost customers costs next to what keeping them would have.
 
     ``replacing = defectors · acquisition_cost``; ``keeping = replacing / ratio``, with
-    ``ratio ≈ 5`` (seed 003: winning a new customer costs about five times keeping one);
-    ``extra = replacing − keeping`` (money per year).
+    ``ratio`` = 5 by default (seed 003's "winning a customer costs about five times keeping
+    one", given without a source; published ratios run from about 2 to 25): a what-if,
+    not a measurement. ``extra = replacing − keeping`` (money per year).
     """
     check_value("defectors", defectors)
     check_value("acquisition_cost", acquisition_cost)

@@ -10,8 +10,10 @@ Sources
 - A. K. Erlang (1917); the formulas as in G. Koole, *Call Center Optimization* (2013),
   ch. 4, and Gans, Koole & Mandelbaum, "Telephone call centers: tutorial, review and
   research prospects", M&SOM 5(2), 2003.
-- Erlang A (M/M/N+M): Mandelbaum & Zeltyn, "The Erlang-A/Palm queue", 2004–2009 tutorial
-  notes; Garnett, Mandelbaum & Reiman, M&SOM 4(3), 2002.
+- Erlang A (M/M/N+M) is C. Palm's model of impatient callers (1943, Ericsson Technics);
+  it was named and popularised by Garnett, Mandelbaum & Reiman, "Designing a call center
+  with impatient customers", M&SOM 4(3), 2002; formulas as in Mandelbaum & Zeltyn, "The
+  Erlang-A/Palm queue", 2004–2009 tutorial notes.
 """
 from __future__ import annotations
 
@@ -213,7 +215,8 @@ def erlang_a(calls_per_hour: float, aht_seconds: float, agents: int, patience_se
 
     Works also when ``N ≤ A`` (impatience keeps the queue finite); with ``patience = inf``
     it gives Erlang C (``p_wait``, ``mean_wait = ASA``; ``inf`` values when ``N ≤ A``).
-    Source: Mandelbaum & Zeltyn, "The Erlang-A/Palm queue" (2004–2009).
+    Source: C. Palm (1943); Garnett, Mandelbaum & Reiman (2002), M&SOM 4(3); Mandelbaum &
+    Zeltyn, "The Erlang-A/Palm queue" (2004–2009).
     """
     lam = _check(calls_per_hour, "calls_per_hour") / 3600.0
     aht = _check(aht_seconds, "aht_seconds", strict=True)

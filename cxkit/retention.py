@@ -91,8 +91,9 @@ def retention_gain(annual_margin: float, retention_rate: float, discount_rate: f
         relative_gain = gain / v(r)
 
     Reichheld & Sasser (1990, "Zero defections: quality comes to services", Harvard
-    Business Review 68(5)) reported that a 5-point cut in defection raised profit by 25 %
-    to 85 % in their case companies. The relative gain is not a constant: it grows with
+    Business Review 68(5)) computed, for the companies they studied, that a 5-point cut
+    in defection would raise the value of a customer (hence profit) by 25 % to 85 %: a
+    calculation of customer value like this one, not an observed rise in profit. The relative gain is not a constant: it grows with
     the starting churn and with the acquisition cost relative to the margin, and shrinks
     with the discount rate, which is why the figure does not carry over from one business
     to another (Sharp 2010, *How Brands Grow*, ch. 3: retention is largely set by a
@@ -210,6 +211,8 @@ def cohort_simulation(n_customers: int = 1000, horizon_years: int = 10, *,
                       competitor_offer: float = 0.0, seed: int = 6) -> pd.DataFrame:
     """Customers remaining month by month in a satisfied and an unhappy cohort.
 
+    The default churns, window share and window period are the workbook's illustrative
+    assumptions (seed 002's story of locked-in customers), not measured values.
     Each cohort starts with ``n_customers``. A satisfied customer leaves with a steady
     yearly churn ``churn_satisfied``. An unhappy customer is locked in (switching is
     painful, competitors look no better: seed 002): between windows he leaves only with
@@ -292,9 +295,10 @@ def keep_or_replace(customers_at_risk: float, cost_to_keep: float, ratio: float 
     """Cost of keeping customers versus replacing them once lost.
 
     ``replace = n · k · ratio`` and ``keep = n · k`` with ``k`` the cost of keeping one
-    customer; ``saving = replace − keep``. Seed 003 quotes winning a new customer at about
-    five times the cost of keeping one; the management literature quotes 5 to 25 times
-    (Gallo 2014, "The value of keeping the right customers", Harvard Business Review).
+    customer; ``saving = replace − keep``. Seed 003 puts winning a new customer at about
+    five times the cost of keeping one, without a source; published ratios run from about
+    2 to 25 times (Gallo 2014, "The value of keeping the right customers", Harvard
+    Business Review, quotes 5 to 25): the ratio is the user's assumption, not a finding.
     """
     checks.at_least("customers_at_risk", customers_at_risk, 0.0)
     checks.at_least("cost_to_keep", cost_to_keep, 0.0)
@@ -314,7 +318,9 @@ def delight_scenario(gesture_cost: float, margin_per_purchase: float, *, purchas
 
     Seed 002 tells of a car maker's head office that, on a Saturday, cut a spare key from
     its records and sent it by train to a stranded driver free of charge; the driver went
-    on to buy four cars of the brand. Here the gesture costs ``g``; the customer makes
+    on to buy four cars of the brand (one anecdote: the default four purchases, five years
+    apart, two referrals and their conversion are illustrative assumptions, not findings).
+    Here the gesture costs ``g``; the customer makes
     ``purchases_with`` purchases instead of ``purchases_without`` (the first one, now, is
     already made), purchase ``k`` (1-based) falling at year ``(k − 1) · years_between``,
     each bringing ``margin_per_purchase``; he also recommends the brand to ``referrals``
