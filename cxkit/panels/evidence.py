@@ -145,11 +145,6 @@ def audit_calls_html(scored: pd.DataFrame, bands: pd.DataFrame, where: str) -> s
     return "".join(_p(line) for line in lines)
 
 
-def audit_calls_card(title: str, *children) -> widgets.VBox:
-    """A card holding the "use the audit's calls" controls (for the dashboard's layout)."""
-    return card(title, *children)
-
-
 # --- notebook 03: are the evaluators different? ---------------------------------------------
 
 def evaluator_html(scored: pd.DataFrame | None) -> str:
