@@ -469,6 +469,7 @@ def _html(content: Mapping, lang: str) -> str:
         f"<figure>{_svg('stories.assessment_chart', room['comparison'], room['questions'], lang=lang, title=t('report.chart.room', lang))}</figure>",
         f"<h2>{esc(t('report.h.audit', lang))}</h2>",
         f"<p>{esc(audit_source_text(aud, lang))}</p>",
+        *([f"<p class='meta'>{esc(t('company.story', lang))}</p>"] if aud["source"] == "sample" else []),
         f"<p class='verdict'>{esc(audit.verdict_text(ind['good'], ind['n'], aud['target'], lang=lang))}</p>",
         f"<figure>{_svg('report.sections_chart', aud['sections'], lang=lang)}</figure>",
         f"<h2>{esc(t('report.h.actions', lang))}</h2>",

@@ -140,6 +140,8 @@ def test_store_calls_and_answers_are_used(store):
     content = report.build(store, day=DAY, n=500)
     assert content["audit"]["source"] == "store" and content["audit"]["indicators"]["n"] == 12
     assert content["room"]["n"] == 2 and content["room"]["mean"] == 3.0
+    page = report.html_report(content, "en")
+    assert "12 mystery calls entered during the workshop" in page and "Helvane is a fictitious firm" not in page
 
 
 def test_html_is_self_contained_and_states_date_data_limits(empty_content):
@@ -158,6 +160,7 @@ def test_html_is_self_contained_and_states_date_data_limits(empty_content):
     assert "not how the loss varies from one year to the next" in page
     assert "eight years in ten" not in page
     assert "Coaching and evaluator calibration" in page
+    assert "Helvane is a fictitious firm invented for the workshop" in page  # the sample company's story
 
 
 def test_html_in_french(empty_content):
