@@ -231,7 +231,9 @@ def repurchase_rates(severity: str, rates: pd.DataFrame | None = None) -> dict[s
 
     ``{"no_complaint", "unsatisfied", "satisfied", "satisfied_quickly"}`` for problems with
     ``"large"`` or ``"small"`` losses (TARP 1986, *Consumer Complaint Handling in America:
-    An Update Study*, for the US Office of Consumer Affairs).
+    An Update Study*, for the US Office of Consumer Affairs). These are stated
+    intentions: the share of surveyed customers who *said* they would buy again, not
+    repurchases observed afterwards.
     """
     rates = load_complaint_rates() if rates is None else rates
     rows = rates[(rates["figure"] == "repurchase_rate") & (rates["severity"] == severity)]
