@@ -19,6 +19,8 @@ def test_report_downloads_and_opens_offline(page, voila, tmp_path):
     assert download.suggested_filename == "cxkit-workshop-report.html"
     text = Path(download.path()).read_text(encoding="utf-8")
     assert "Customer service workshop — report" in text and "Report produced on" in text
+    # the loss is quoted as a median with its 80 % band, and the plans are compared
+    assert "we are 80% confident the yearly loss lies between" in text and "Net present value" in text
     screenshot(page, "08_report_en")
     # open the downloaded page: the page fixture records any request leaving 127.0.0.1
     page.set_content(text, wait_until="load")
