@@ -55,3 +55,16 @@ def bench_score_1m_calls_peak_memory():
     tracemalloc.stop()
     return {"name": "audit: peak memory while scoring 1M × 12", "value": peak / 2**20, "unit": "MB",
             "target": 1024.0, "notes": "tracemalloc peak of the scoring alone (the input table is ~100 MB)"}
+
+
+def bench_calls_needed_and_second_wave():
+    """The planners of issue 14: calls_needed (exact power, stable) and second_wave_calls."""
+    from cxkit import audit
+
+    def run():
+        audit.calls_needed(0.7, 0.8, 0.8, stable=True)
+        audit.second_wave_calls(0.6, 100, 0.15)
+
+    run()  # warm-up: scipy's import
+    return {"name": "audit: calls_needed (stable) + second_wave_calls", "value": timed(run, repeat=5) * 1000,
+            "unit": "ms", "target": 500}

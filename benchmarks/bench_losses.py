@@ -49,3 +49,15 @@ def bench_panel_slider_move():
     return {"name": "losses: slider move in the panel incl. SVG charts", "value": timed(move, repeat=5) * 1000,
             "unit": "ms", "target": 1000,
             "notes": "the browser test asks for the headline to change within a second"}
+
+
+def bench_best_audit_size():
+    """The value of an audit of n calls: EVSI for 0, 10 … 400 calls on 20,000 draws (issue 14)."""
+    assumptions = losses.load_assumptions()
+
+    def run():
+        losses.best_audit_size(assumptions, target_bad_call_rate=0.08, plan_cost=250_000.0, cost_per_call=40.0)
+
+    return {"name": "losses: best audit size, EVSI at 41 sizes, 20,000 draws", "value": timed(run, repeat=3) * 1000,
+            "unit": "ms", "target": 1000,
+            "notes": "draws grouped in 1,000 bins of the bad-call rate; exact sum over the audit's outcomes"}
