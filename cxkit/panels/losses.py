@@ -392,7 +392,7 @@ def audit_calls(source: str):
     """The scored audit calls the dashboard can use: ``"store"`` (the room's calls, scored
     with the room's grid) or ``"sample"`` (the sample campaign); second scorings are left
     out. ``DataError`` when there are none."""
-    from .audit import room_grid
+    from ..workshop import room_grid
 
     grid = room_grid()
     if source == "store":
