@@ -765,7 +765,9 @@ def dashboard(assumptions: pd.DataFrame, *, target_bad_call_rate: float, plan_co
 
     The inputs are drawn once (:func:`draw_inputs`); the same draws give today's and the
     target's simulated totals. Failure costs for the cost of non-quality are the likely
-    ``rework`` plus ``other_failure_costs`` (complaints, compensation, returns).
+    ``rework`` plus ``other_failure_costs`` (complaints, compensation, returns). The plan
+    is :func:`improvement_plan` with ``plan_cost`` as its yearly cost, ``one_off_cost``
+    paid at the start and its NPV over ``years``.
 
     The headline is the *median* of the simulated yearly losses, with its P10–P90 band:
     given the ranges of the assumptions, one is 80 % confident that the yearly loss lies
