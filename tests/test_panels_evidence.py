@@ -335,3 +335,23 @@ def test_iceberg_panel_names_each_multiplier_with_its_sources_and_gives_the_band
     assert "stated intentions" in result
     panel.children[0].value = 4.0  # front line at its high value: more silent customers
     assert _text(panel.children[4].value) != result
+
+
+def test_the_rooms_calls_all_good_do_not_break_the_dashboard(board, tmp_path, monkeypatch):
+    """losses panel: 13 good calls out of 13 in the room (issue 13, item 3) set a bad-call rate
+    of 0 % with low ≤ likely ≤ high, and the headline is still drawn"""
+    from cxkit.store import Store
+    from cxkit.workshop import room_grid
+
+    monkeypatch.setenv("CXKIT_DB", str(tmp_path / "room.sqlite"))
+    grid = room_grid()
+    calls = audit.load_sample_campaign(grid)
+    scored = audit.score_calls(audit.primary_calls(calls), grid)
+    good_ids = scored.index[scored["good"]][:13]
+    Store().add_calls(audit.records_for_store(calls[calls["call_id"].isin(good_ids)], grid))
+    board.calls_source.value = "store"
+    row = board.assumptions.loc["bad_call_rate"]
+    assert row["likely"] == 0.0 and row["low"] <= row["likely"] <= row["high"]
+    assert "cxkit-error" not in board.status.value
+    assert "13 calls" in _text(board.calls_text.value) and "0 of them not good" in _text(board.calls_text.value)
+    assert _text(board.total.value).startswith(" Yearly loss: about")

@@ -124,24 +124,26 @@ def band_labels(bands: pd.DataFrame) -> list[str]:
             for r in bands.itertuples(index=False)]
 
 
-def audit_calls_html(scored: pd.DataFrame, bands: pd.DataFrame, where: str) -> str:
+def audit_calls_html(scored: pd.DataFrame, bands: pd.DataFrame | None, where: str) -> str:
     """What the audit's calls say about the bad-call rate, and how the loss band narrows
-    as calls accumulate (``bands`` from :func:`cxkit.losses.from_audit_projection`); ``where`` names the calls
-    (the room's calls, the sample campaign)."""
+    as calls accumulate (``bands`` from :func:`cxkit.losses.from_audit_projection`, or
+    ``None`` when it could not be computed); ``where`` names the calls (the room's calls,
+    the sample campaign)."""
     n, good = len(scored), int(scored["good"].sum())
-    dates = pd.to_datetime(scored["date"]) if "date" in scored else pd.Series(dtype="datetime64[ns]")
-    first, last = (fmt_date(dates.min().date()), fmt_date(dates.max().date())) if len(dates.dropna()) else ("—", "—")
-    now, later = bands.iloc[0], bands.iloc[-1]
+    dates = pd.to_datetime(scored["date"], errors="coerce").dropna() if "date" in scored else pd.Series([], dtype=object)
+    first, last = (fmt_date(dates.min().date()), fmt_date(dates.max().date())) if len(dates) else ("—", "—")
+    low, high = audit.wilson_interval(good, n)
     lines = [
         t("pages.audit_calls.rate", where=where, n=fmt_number(n), first=first, last=last,
-          bad=fmt_number(n - good), rate=_share(now["bad_call_likely"], 1), low=_share(now["bad_call_low"], 1),
-          high=_share(now["bad_call_high"], 1)),
+          bad=fmt_number(n - good), rate=_share(1 - good / n, 1), low=_share(1 - high, 1), high=_share(1 - low, 1)),
         t("pages.audit_calls.meaning"),
-        t("pages.audit_calls.narrows", p10=_money(now["p10"]), p90=_money(now["p90"]), k=fmt_number(later["extra_calls"]),
-          p10_later=_money(later["p10"]), p90_later=_money(later["p90"]),
-          width=_share(1 - (later["p90"] - later["p10"]) / (now["p90"] - now["p10"])
-                       if now["p90"] > now["p10"] else float("nan"))),
     ]
+    if bands is not None and len(bands):
+        now, later = bands.iloc[0], bands.iloc[-1]
+        narrower = 1 - (later["p90"] - later["p10"]) / (now["p90"] - now["p10"]) if now["p90"] > now["p10"] else float("nan")
+        lines.append(t("pages.audit_calls.narrows", p10=_money(now["p10"]), p90=_money(now["p90"]),
+                       k=fmt_number(later["extra_calls"]), p10_later=_money(later["p10"]),
+                       p90_later=_money(later["p90"]), width=_share(narrower)))
     return "".join(_p(line) for line in lines)
 
 

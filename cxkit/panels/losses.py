@@ -232,7 +232,7 @@ class LossDashboard:
     def _set_assumptions(self, frame) -> None:
         """New company assumptions; the audit's calls, if chosen, set the bad-call rate again."""
         self._own = frame
-        self.assumptions = frame if self.scored is None else losses.from_audit(frame, self.scored)
+        self.assumptions = frame if self.scored is None else _from_audit(frame, self.scored)
         self._fill_sliders()
         self.recompute()
 
@@ -251,7 +251,7 @@ class LossDashboard:
             return
         try:
             scored = audit_calls(source)
-            frame = losses.from_audit(self._own, scored)
+            frame = _from_audit(self._own, scored)
         except DataError:
             self._quiet = True
             self.calls_source.value = change["old"]
@@ -315,10 +315,16 @@ class LossDashboard:
         self.nonq_chart.draw("losses.non_quality_chart", result["non_quality"]["share"])
         if self.scored is not None:
             good, n = int(self.scored["good"].sum()), len(self.scored)
-            bands = self._cached(("bands", ranges, good, n),
-                                 lambda: losses.from_audit_projection(current, self.scored, n=N_DRAWS, seed=0))
+            try:
+                bands = self._cached(("bands", ranges, good, n),
+                                     lambda: losses.from_audit_projection(current, self.scored, n=N_DRAWS, seed=0))
+            except DataError:  # e.g. every call good: the projection's range rounds below zero
+                bands = None
             self.calls_text.value = evidence.audit_calls_html(self.scored, bands, self.calls_where)
-            self.bands_chart.draw("evidence.band_chart", bands.assign(label=evidence.band_labels(bands)))
+            if bands is None:
+                self.bands_chart.clear()
+            else:
+                self.bands_chart.draw("evidence.band_chart", bands.assign(label=evidence.band_labels(bands)))
 
     def _worth_key(self, ranges) -> tuple:
         return (ranges, self.target.value, self.plan_cost.amount)
@@ -386,6 +392,15 @@ class LossDashboard:
 
 def _para(text: str) -> str:
     return f"<p style='max-width:680px'>{html.escape(text)}</p>"
+
+
+def _from_audit(assumptions, scored):
+    """:func:`cxkit.losses.from_audit`, with the bad-call rate's low ≤ likely ≤ high kept
+    against float noise (13 good calls out of 13 give a "low" of 1e-16 above a "likely" of 0)."""
+    frame = losses.from_audit(assumptions, scored)
+    low, likely, high = (float(frame.at["bad_call_rate", c]) for c in ("low", "likely", "high"))
+    frame.loc["bad_call_rate", ["low", "likely", "high"]] = [min(low, likely), likely, max(high, likely)]
+    return frame
 
 
 def audit_calls(source: str):
