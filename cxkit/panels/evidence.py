@@ -70,8 +70,8 @@ def power_text(true_rate: float, target: float, planned: int, confidence: float 
 
 def power_curve_data(true_rate: float, target: float, planned: int, confidence: float = 0.95,
                      points: int = 160) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The power curve to draw (at most ``points`` numbers of calls, up to a little past the
-    calls that give four chances in five, or the planned calls) and the marks
+    """The power curve to draw (at most ``points`` numbers of calls from 10, up to a little
+    past the calls that give four chances in five, or the planned calls) and the marks
     ``{"50": n, "80": n}`` (:func:`cxkit.audit.calls_needed`, ``stable=True``); no marks
     when the true share reaches the target or the calls needed are out of reach."""
     marks: dict[str, int] = {}
@@ -83,7 +83,8 @@ def power_curve_data(true_rate: float, target: float, planned: int, confidence: 
             marks = {}
     top = max(int(planned) + 20, int(1.4 * marks.get("80", 0)), 100)
     top = min(top, audit.MAX_CALLS)
-    n = np.unique(np.linspace(1, top, min(points, top)).round().astype(int))
+    start = 10  # the planner's smallest audit, a micro-diagnostic
+    n = np.unique(np.linspace(start, top, min(points, top - start + 1)).round().astype(int))
     return audit.power_curve(true_rate, target, n, confidence), marks
 
 
