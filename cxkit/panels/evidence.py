@@ -224,7 +224,7 @@ def second_wave_panel(campaign=None) -> widgets.VBox:
                                                 description=t("pages.waves.good_before"), **box), "cxkit-waves-good-before")
     n_after = styled(widgets.BoundedIntText(value=100, min=1, max=audit.MAX_CALLS,
                                             description=t("pages.waves.n_after"), **box), "cxkit-waves-n-after")
-    good_after = styled(widgets.BoundedIntText(value=70, min=0, max=audit.MAX_CALLS,
+    good_after = styled(widgets.BoundedIntText(value=85, min=0, max=audit.MAX_CALLS,
                                                description=t("pages.waves.good_after"), **box), "cxkit-waves-good-after")
     rise = styled(widgets.FloatSlider(value=0.15, min=0.05, max=0.40, step=0.01, readout_format=".0%",
                                       description=t("pages.waves.rise"), continuous_update=False,
