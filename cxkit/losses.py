@@ -284,7 +284,11 @@ def _bad_call_band(good: float, n: float, confidence: float) -> tuple[float, flo
     from .audit import wilson_interval
 
     low_good, high_good = wilson_interval(good, n, confidence)
-    return 1.0 - high_good, 1.0 - good / n, 1.0 - low_good
+    likely = 1.0 - good / n
+    # Clipped so that 0 ≤ low ≤ likely ≤ high ≤ 1: with every call good (13 of 13) the
+    # Wilson upper bound comes out as 0.9999999999999999, which would put low (1e-16)
+    # above likely (0) and make the simulation refuse the row.
+    return min(max(1.0 - high_good, 0.0), likely), likely, max(min(1.0 - low_good, 1.0), likely)
 
 
 def from_audit(assumptions: pd.DataFrame, scored: pd.DataFrame, confidence: float = 0.95, *,

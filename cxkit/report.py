@@ -92,19 +92,13 @@ def assumptions_from_audit(assumptions: pd.DataFrame, scored: pd.DataFrame | Non
     """The loss model's assumptions with ``bad_call_rate`` measured by the audit.
 
     :func:`cxkit.losses.from_audit` (likely = share of calls that are not good; low and
-    high = 1 − the Wilson bounds of the good-call share), then each bound clipped so that
-    ``0 ≤ low ≤ likely ≤ high ≤ 1``: when every call is good (13 of 13) the Wilson upper
-    bound comes out as 0.9999999999999999, which would make ``low`` 1e-16 and put it above
-    ``likely`` = 0. The row's ``source`` and ``notes`` are kept in English and French in
-    ``attrs["audit_text"]``. Without scored calls the assumptions are returned unchanged.
+    high = 1 − the Wilson bounds of the good-call share, clipped so that
+    ``0 ≤ low ≤ likely ≤ high ≤ 1`` even when every call is good). The row's ``source``
+    and ``notes`` are kept in English and French in ``attrs["audit_text"]``. Without scored calls the assumptions are returned unchanged.
     """
     if scored is None or not len(audit.primary_calls(scored)):
         return assumptions
     used = losses.from_audit(assumptions, scored, lang="en")
-    low, likely, high = (float(used.at["bad_call_rate", c]) for c in ("low", "likely", "high"))
-    likely = min(max(likely, 0.0), 1.0)
-    used.loc["bad_call_rate", ["low", "likely", "high"]] = [min(max(low, 0.0), likely), likely,
-                                                            max(min(high, 1.0), likely)]
     text = {}
     for lang in ("en", "fr"):
         row = losses.from_audit(assumptions, scored, lang=lang).loc["bad_call_rate"]

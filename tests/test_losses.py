@@ -613,6 +613,18 @@ def test_from_audit_by_hand():
         losses.from_audit(shipped, _scored(0, 0))
 
 
+def test_from_audit_with_every_call_good():
+    """from_audit: 13 good calls of 13 → low = likely = 0, high = 1 − Wilson low (0.771905)"""
+    # Wilson 13/13 at 95 %: centre (1 + 3.841459/26) / 1.2954968 = 0.8859548,
+    # half 1.959964 / 1.2954968 · √(0 + 3.841459/676) = 0.1140499 → lower 0.771905
+    result = losses.from_audit(losses.load_assumptions(), _scored(13, 13))
+    row = result.loc["bad_call_rate"]
+    assert (row["low"], row["likely"]) == (0.0, 0.0)
+    assert row["high"] == pytest.approx(1 - 0.771905, abs=1e-6)
+    table = losses.from_audit_projection(losses.load_assumptions(), _scored(13, 13), n=2000)
+    assert (table["bad_call_low"] == 0.0).all()
+
+
 def test_from_audit_projection_narrows_the_band():
     """from_audit_projection: at the same rate, 10, 50, 100 more calls narrow the audit's range and the loss band"""
     table = losses.from_audit_projection(losses.load_assumptions(), _scored(7, 10), n=2000)

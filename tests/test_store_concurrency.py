@@ -118,7 +118,9 @@ def test_racing_for_the_same_ids_stores_each_once(tmp_path):
 # to an append-only file with an unbuffered write once add_call(s) has returned.
 WRITER = textwrap.dedent("""
     import os, sys
+    import cxkit.store
     from cxkit.store import Store
+    cxkit.store.MAX_STORE_CALLS = 10**9  # the writers run until killed, past the room's cap
     path, log, tag, batch = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     store = Store(path)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
