@@ -12,7 +12,6 @@ import io
 import json
 import sqlite3
 import time
-import tracemalloc
 import zipfile
 
 import openpyxl
@@ -24,6 +23,7 @@ from cxkit import io as cio
 from cxkit import store as cstore
 from cxkit.io import csv_bytes, excel_bytes, parse_date, parse_number, read_table
 from cxkit.store import Store
+from test_hostile import bounded  # the same time and memory bounds as the catalogue of bad files
 
 HOSTILE = ["\x07", "\x1b", "\x00", "\ufffe", "\x85", "\u202e", "\ud800"]
 
@@ -39,24 +39,6 @@ def _record(grid, **fields) -> dict:
     record.update(greeting="oui", courtesy="3", wait_seconds="40")
     record.update(fields)
     return record
-
-
-def _bounded(func, seconds: float = 3.0, mib: float = 64.0):
-    """``func()``'s DataError (or None), after checking its wall time and traced peak memory."""
-    tracemalloc.start()
-    start = time.perf_counter()
-    error = None
-    try:
-        func()
-    except DataError as exc:
-        error = exc
-    finally:
-        elapsed = time.perf_counter() - start
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    assert elapsed < seconds, f"took {elapsed:.1f} s"
-    assert peak < mib, f"peak {peak:.0f} MiB"
-    return error
 
 
 # --- 1. clean text at every door ---------------------------------------------------------
@@ -231,7 +213,7 @@ def test_xlsx_padded_to_column_xfd_is_refused_before_it_is_built():
     rows took 260 MB, 20,000 rows 2.6 GB)"""
     body = b"".join(b'<row r="%d"><c r="XFD%d"><v>1</v></c></row>' % (r, r) for r in range(2, 2002))
     data = _xlsx(HEADER + body)
-    error = _bounded(lambda: read_table(data, name="padded.xlsx"))
+    _, error = bounded(lambda: read_table(data, name="padded.xlsx"))
     assert error is not None and error.row == 2
     assert "16384" in error.problem
 
@@ -241,7 +223,7 @@ def test_xlsx_row_wider_than_the_limit_is_refused_even_after_row_1():
     wide = b'<row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="ALN3"><v>1</v></c></row>'
     header = b"".join(b'<c r="%s1" t="inlineStr"><is><t>c%d</t></is></c>' % (
         openpyxl.utils.get_column_letter(i).encode(), i) for i in range(1, 1001))
-    error = _bounded(lambda: read_table(_xlsx(b'<row r="1">' + header + b"</row>" + wide), name="w.xlsx"))
+    _, error = bounded(lambda: read_table(_xlsx(b'<row r="1">' + header + b"</row>" + wide), name="w.xlsx"))
     assert error is not None and error.row == 3 and "1002 columns" in error.problem
 
 
@@ -285,7 +267,7 @@ def test_xlsx_zip_bomb_is_refused_from_its_declared_sizes():
     cell = b'<row r="2"><c r="A2" t="inlineStr"><is><t>' + b"x" * (40 * 2**20) + b"</t></is></c></row>"
     data = _xlsx(HEADER + cell)
     assert len(data) < 200_000
-    error = _bounded(lambda: read_table(data, name="bomb.xlsx"), mib=16)
+    _, error = bounded(lambda: read_table(data, name="bomb.xlsx"), mib=16)
     assert error is not None and "compressed" in error.problem
 
 
