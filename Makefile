@@ -22,12 +22,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# On 127.0.0.1 (the default) no token; on any other address (room mode, IP=0.0.0.0) a
+# random token, and voila.py prints the join address that carries it.
 app: install
+ifneq ($(filter $(IP),127.0.0.1 localhost ::1),)
 	@echo ""
 	@echo "  cxkit workshop: http://$(IP):$(PORT)/voila/render/00_workshop.ipynb"
 	@echo "  (Ctrl+C stops it)"
 	@echo ""
 	$(BIN)/voila --Voila.ip=$(IP) --port=$(PORT) --no-browser notebooks/
+else
+	@CXKIT_ROOM_TOKEN=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(18))") && \
+	export CXKIT_ROOM_TOKEN && $(BIN)/python voila.py $(IP) $(PORT) && \
+	exec $(BIN)/voila --Voila.ip=$(IP) --port=$(PORT) --no-browser notebooks/
+endif
 
 lab: install
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks

@@ -11,12 +11,85 @@ Chart engine: one process next to the server builds and draws every kernel's cha
 (:mod:`cxkit.charts.engine`), so a participant's kernel loads neither altair nor
 vl-convert's JavaScript engine (about 140 MB each). Kernels find it through the
 environment they inherit.
-Set ``CXKIT_CHART_ENGINE=off`` to have every kernel draw its own charts.
+Set ``CXKIT_CHART_ENGINE=off`` to have every kernel draw its own charts. A watcher thread
+starts the engine again if it exits (:func:`cxkit.charts.engine.start`).
+
+Kernels that come back: Voilà's page asks the server to shut its kernel down when the
+tab closes, a request that needs the ``_xsrf`` cookie, which Voilà's render pages never
+set (so every close was refused with 403 and every kernel stayed). :class:`RoomIdentity`
+sets that cookie on every page. Kernels whose page went without saying so (a browser
+that crashed, a load aborted half-way) are culled once idle for ``CULL_IDLE_TIMEOUT_S``
+with no page connected; the kernels Voilà keeps ready in advance (``preheat_kernel``)
+are never culled (Voilà's kernel manager skips them).
+
+Room mode: ``make app IP=0.0.0.0`` starts the server with a random token
+(``CXKIT_ROOM_TOKEN``) and prints the join address (``python voila.py IP PORT``). A
+participant who arrives without it sees a short page, in French and English, telling
+them to ask the trainer for the link; one who came with it keeps a cookie, so the links
+between notebooks work. On 127.0.0.1 there is no token.
+
+Uploads: a file may be ``UPLOAD_LIMIT_MB`` (``cxkit.io.MAX_BYTES``, 50 MB), and the
+websocket that carries it to the kernel takes messages of ``WEBSOCKET_MAX_BYTES`` (tornado's
+default of 10 MB dropped the connection). The template stops a larger file in the page
+and shows "reading…" while an accepted one travels; its labels come through the page's
+configuration (:func:`page_config`, ``cxkit/locale/server.json``).
 """
 
+import json
 import os
+import socket
+import sys
+from pathlib import Path
 
 from cxkit.charts import engine as chart_engine
+
+HERE = Path(__file__).resolve().parent
+CULL_IDLE_TIMEOUT_S = int(os.environ.get("CXKIT_CULL_IDLE_TIMEOUT", "900"))
+CULL_INTERVAL_S = int(os.environ.get("CXKIT_CULL_INTERVAL", "60"))
+UPLOAD_LIMIT_MB = 50  # cxkit.io.MAX_BYTES in MB (tests/test_setup.py checks they agree)
+WEBSOCKET_MAX_BYTES = 64 * 2**20  # the file, plus the widget message around it
+
+
+def _labels(*keys: str) -> dict:
+    """``{lang: {key: text}}`` for ``keys`` of ``cxkit/locale/server.json``."""
+    labels = json.loads((HERE / "cxkit" / "locale" / "server.json").read_text(encoding="utf-8"))
+    return {lang: {key: labels[f"server.{key}"][lang] for key in keys} for lang in ("fr", "en")}
+
+
+def page_config(page_config, **_):
+    """Voilà's ``page_config_hook``: give the page the upload limit and its labels."""
+    labels = _labels("upload_too_large", "upload_reading")
+    for texts in labels.values():
+        texts["upload_too_large"] = texts["upload_too_large"].replace("{limit}", str(UPLOAD_LIMIT_MB))
+    page_config["cxkitUpload"] = {"limitBytes": UPLOAD_LIMIT_MB * 2**20, "labels": labels}
+    return page_config
+
+
+def lan_address() -> str | None:
+    """This machine's address on its local network (the one a route to the outside would
+    use; nothing is sent), or None when it has none."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: a UDP connect sends nothing
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else address
+
+
+def join_address(ip: str, port: int | str, token: str) -> str:
+    """The address participants open: the home notebook, with the token."""
+    host = lan_address() if ip in ("0.0.0.0", "", "::") else ip
+    return f"http://{host or '<this-computer>'}:{port}/voila/render/00_workshop.ipynb?token={token}"
+
+
+if __name__ == "__main__":  # `python voila.py IP PORT`: the banner `make app` prints
+    address = join_address(sys.argv[1], sys.argv[2], os.environ.get("CXKIT_ROOM_TOKEN", ""))
+    print(f"\n  cxkit workshop, room mode. Participants open:\n\n    {address}\n")
+    if "<this-computer>" in address:
+        print("  (replace <this-computer> by this computer's address on the room's network)")
+    print("  Without the token, a page asks them to get the link from you. (Ctrl+C stops it)\n")
+    sys.exit(0)
 
 CELL_TIMEOUT_S = int(os.environ.get("CXKIT_CELL_TIMEOUT", "120"))  # the tests shorten it
 SETUP_CELL = "import cxkit as cx\ncx.setup()"
@@ -38,3 +111,64 @@ c.VoilaExecutor.iopub_timeout = CELL_TIMEOUT_S
 
 if os.environ.pop("CXKIT_CHART_ENGINE", "") != "off":
     chart_engine.start()
+
+# ---- kernels that come back ----
+c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_TIMEOUT_S
+c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
+c.MappingKernelManager.cull_connected = False  # a page still open keeps its kernel
+c.MappingKernelManager.cull_busy = False
+
+# ---- uploads up to the file limit ----
+c.Voila.tornado_settings = {"websocket_max_message_size": WEBSOCKET_MAX_BYTES}
+c.VoilaConfiguration.page_config_hook = page_config
+
+# ---- the close request's cookie, and room mode's token ----
+from jupyter_server.auth.identity import PasswordIdentityProvider  # noqa: E402
+from tornado.websocket import WebSocketHandler  # noqa: E402
+from jupyter_server.auth.login import LoginFormHandler  # noqa: E402
+
+
+class AskTheTrainer(LoginFormHandler):
+    """The page a participant without the room's token sees: ask the trainer for the link
+    (in French and English: their language is not known yet), status 403."""
+
+    def _render(self, message=None):
+        import html
+
+        texts = _labels("token_title", "token_text")
+        body = "".join(f'<section lang="{lang}"><h1>{html.escape(texts[lang]["token_title"])}</h1>'
+                       f'<p>{html.escape(texts[lang]["token_text"])}</p></section>' for lang in ("fr", "en"))
+        self.set_status(403)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.write('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+                   '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                   f'<title>{html.escape(texts["fr"]["token_title"])}</title>'
+                   '<style>body{font-family:sans-serif;max-width:40em;margin:4em auto;padding:0 1em;'
+                   'line-height:1.5;color:#222}h1{font-size:1.4em;color:#264653}'
+                   'section+section{border-top:1px solid #ddd;margin-top:2em}</style></head>'
+                   f'<body class="cxkit-ask-trainer">{body}</body></html>')
+
+
+class RoomIdentity(PasswordIdentityProvider):
+    """Voilà's identity provider with two additions: every page a browser loads gets the
+    ``_xsrf`` cookie (the close request of a tab needs it), and the login page is
+    :class:`AskTheTrainer`."""
+
+    def get_handlers(self):
+        handlers = super().get_handlers()
+        return [(path, AskTheTrainer if path == r"/login" else handler) for path, handler in handlers]
+
+    async def _get_user(self, handler):
+        user = await super()._get_user(handler)
+        if (user is not None and handler.request.method == "GET"
+                and not isinstance(handler, WebSocketHandler)):
+            handler.current_user = user  # what tornado's xsrf_token reads (prepare sets it next)
+            handler.xsrf_token  # noqa: B018 - sets the _xsrf cookie when the browser has none
+        return user
+
+
+c.Voila.identity_provider_class = RoomIdentity
+_token = os.environ.pop("CXKIT_ROOM_TOKEN", "")
+if _token:
+    c.Voila.token = _token
+

@@ -87,3 +87,62 @@ def test_amount_box_reads_the_language_refuses_bad_text_and_keeps_the_last_amoun
         assert seen == [300000.0, 1234.5]
     finally:
         i18n.set_language("en")
+
+
+# ---- voila.py: the server's limits and room mode (issue 13) ----
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def _voila_config(monkeypatch, **env):
+    """voila.py read as Voilà reads it (traitlets), without starting a chart engine."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    monkeypatch.setenv("CXKIT_CHART_ENGINE", "off")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return PyFileConfigLoader("voila.py", path=str(ROOT)).load_config()
+
+
+def test_voila_culls_idle_kernels_and_takes_uploads_up_to_the_file_limit(monkeypatch):
+    """voila.py: idle kernels without a page are culled (not the connected or busy ones);
+    the websocket takes a message as large as the largest file cxkit reads (50 MB), plus
+    room for the widget message around it; the page gets the limit and both labels"""
+    from cxkit import io
+
+    config = _voila_config(monkeypatch)
+    manager = config.MappingKernelManager
+    assert 0 < manager.cull_idle_timeout <= 3600 and 0 < manager.cull_interval <= manager.cull_idle_timeout
+    assert manager.cull_connected is False and manager.cull_busy is False
+    size = config.Voila.tornado_settings["websocket_max_message_size"]
+    assert io.MAX_BYTES < size <= 2 * io.MAX_BYTES
+    page = config.VoilaConfiguration.page_config_hook({"baseUrl": "/"}, base_url="/")
+    assert page["cxkitUpload"]["limitBytes"] == io.MAX_BYTES
+    labels = page["cxkitUpload"]["labels"]
+    assert labels["en"]["upload_too_large"] == "File too large (limit 50 MB): nothing was sent."
+    assert labels["fr"]["upload_too_large"].startswith("Fichier trop volumineux (limite 50\u00a0Mo)")
+    assert config.Voila.identity_provider_class.__name__ == "RoomIdentity"
+    assert "token" not in config.Voila
+
+
+def test_room_mode_token_and_join_address(monkeypatch):
+    """room mode: CXKIT_ROOM_TOKEN becomes Voilà's token (and leaves the kernels'
+    environment); `python voila.py IP PORT` prints the join address with the token;
+    `make app IP=0.0.0.0` makes a random token, plain `make app` none"""
+    import os
+    import subprocess
+    import sys
+
+    config = _voila_config(monkeypatch, CXKIT_ROOM_TOKEN="t0ken")
+    assert config.Voila.token == "t0ken" and "CXKIT_ROOM_TOKEN" not in os.environ
+    env = dict(os.environ, CXKIT_ROOM_TOKEN="t0ken")
+    banner = subprocess.run([sys.executable, "voila.py", "0.0.0.0", "8123"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert banner.returncode == 0, banner.stderr
+    assert ":8123/voila/render/00_workshop.ipynb?token=t0ken" in banner.stdout
+    assert "http://0.0.0.0" not in banner.stdout
+    room = subprocess.run(["make", "-n", "app", "IP=0.0.0.0", "PORT=8123"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60).stdout
+    assert "secrets.token_urlsafe" in room and "voila.py 0.0.0.0 8123" in room and "--Voila.ip=0.0.0.0" in room
+    local = subprocess.run(["make", "-n", "app"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
+    assert "CXKIT_ROOM_TOKEN" not in local and "--Voila.ip=127.0.0.1" in local

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
@@ -62,7 +63,8 @@ def _free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, tmp: Path, notebooks: Path | str = "notebooks/", env: dict | None = None):
+    def __init__(self, tmp: Path, notebooks: Path | str = "notebooks/", env: dict | None = None,
+                 extra_args: list[str] | None = None):
         self.port = _free_port()
         self.db = tmp / "workshop.sqlite"
         extra_env = env
@@ -72,7 +74,7 @@ class VoilaServer:
         voila = shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
         self.log = open(tmp / "voila.log", "w")
         self.proc = subprocess.Popen(
-            [voila, f"--port={self.port}", "--no-browser", str(notebooks)],
+            [voila, f"--port={self.port}", "--no-browser", *(extra_args or []), str(notebooks)],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.time() + 60
@@ -81,6 +83,8 @@ class VoilaServer:
                 raise RuntimeError(f"Voilà exited: see {self.log.name}")
             try:
                 urllib.request.urlopen(self.base + "/", timeout=2)
+                return
+            except urllib.error.HTTPError:  # it answers (room mode: "ask the trainer", 403)
                 return
             except OSError:
                 time.sleep(0.3)
