@@ -22,7 +22,7 @@ def test_sample_campaign_shows_its_verdict(page, voila):
     n, kind, text = _sample_verdict("en")
     open_notebook(page, voila, "03_scoring_the_phone_audit", lang="en")
     assert _n(page) == str(n)
-    assert page.locator(f".cxkit-verdict-{kind}").count() == 1
+    page.locator(f".cxkit-verdict-{kind}").wait_for()  # drawn with the page's widgets
     assert page.locator(".cxkit-audit-verdict").inner_text().startswith(text.split(".")[0])
     assert page.locator(".cxkit-kappa-table").count() == 1
     screenshot(page, "03_audit_scoring_sample_en")
@@ -81,7 +81,7 @@ def test_scoring_page_in_french(page, voila):
     """03: with ?lang=fr the verdict, the sources and the form speak French"""
     open_notebook(page, voila, "03_scoring_the_phone_audit", lang="fr")
     _, kind, text = _sample_verdict("fr")
-    assert page.locator(f".cxkit-verdict-{kind}").count() == 1
+    page.locator(f".cxkit-verdict-{kind}").wait_for()  # drawn with the page's widgets
     assert page.locator(".cxkit-audit-verdict").inner_text().startswith(text.split(".")[0])
     assert page.get_by_role("button", name="Appels de l'atelier", exact=True).count() == 1
     assert page.locator(".cxkit-audit-submit").inner_text().strip() == "Enregistrer l'appel"
@@ -94,10 +94,15 @@ def _type_date(page, day: int, month: int, year: int) -> None:
     field = page.locator(".cxkit-audit-date input")
     order = page.evaluate("""() => new Intl.DateTimeFormat().formatToParts(new Date(2025, 0, 31))
                                    .map(p => p.type).filter(t => ['day', 'month', 'year'].includes(t))""")
-    field.focus()
     parts = {"day": f"{day:02d}", "month": f"{month:02d}", "year": f"{year:04d}"}
-    for part in order:
-        page.keyboard.type(parts[part])
+    for _ in range(3):  # a busy machine may split "31" into two entries: type again until the field holds it
+        field.focus()
+        for part in order:
+            for key in parts[part]:
+                page.keyboard.press(key)
+        if field.evaluate("e => e.validity.badInput"):
+            break
+    assert field.evaluate("e => e.validity.badInput"), "the browser did not keep the impossible date"
     page.keyboard.press("Tab")  # the widget reads a date it could not parse when the field loses focus
 
 
@@ -144,7 +149,7 @@ def test_trainer_removes_an_import_then_a_call_after_confirming(page, voila, tmp
     page.wait_for_function(f"document.querySelector('.cxkit-audit-n').innerText === '{n + 5}'")
     assert "as the import 'to_remove.csv · " in page.locator(".cxkit-audit-source-status").inner_text()
 
-    page.get_by_text("Trainer: remove a call or an import").click()
+    page.get_by_text("Trainer: remove a call or an import", exact=True).click()
     page.wait_for_function("document.querySelector('.cxkit-manage-batches select').innerText.includes('to_remove')")
     page.locator(".cxkit-manage-remove-batch").click()
     question = page.locator(".cxkit-manage-question")

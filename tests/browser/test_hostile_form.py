@@ -57,7 +57,7 @@ def test_form_refuses_a_control_character_and_shows_html_as_text(page, voila):
     page.wait_for_function("document.querySelector('.cxkit-audit-form-status').innerText.includes('saved')")
     assert page.locator(".cxkit-audit-evaluator.cxkit-invalid").count() == 0
     _show_store(page, 1)
-    page.get_by_text("Trainer: remove a call or an import").click()
+    page.get_by_text("Trainer: remove a call or an import", exact=True).click()
     page.wait_for_function("document.querySelector('.cxkit-manage-calls select').innerText.includes('onerror')")
     time.sleep(1)
     assert page.evaluate("window.__pwned") is None
