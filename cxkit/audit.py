@@ -542,17 +542,6 @@ def sample_size(margin: float, p: float = 0.5, confidence: float = 0.95) -> int:
     return max(1, int(math.ceil(round(z * z * p * (1 - p) / (margin * margin), 9))))
 
 
-def wilson_curve(rate: float, n_values, confidence: float = 0.95) -> pd.DataFrame:
-    """The Wilson interval (:func:`wilson_interval`) of an observed ``rate`` for each number
-    of calls in ``n_values``: columns ``n``, ``rate``, ``low``, ``high``, ``width``.
-    The count of good calls is ``rate · n`` (not rounded, to draw a smooth curve)."""
-    rows = []
-    for n in n_values:
-        low, high = wilson_interval(rate * n, int(n), confidence)
-        rows.append({"n": int(n), "rate": rate, "low": low, "high": high, "width": high - low})
-    return pd.DataFrame(rows)
-
-
 #: The largest audit :func:`calls_needed` and :func:`second_wave_calls` will search.
 MAX_CALLS = 100_000
 

@@ -69,19 +69,3 @@ def weakest_chart(data: pd.DataFrame, *, title: str | None = None, **options) ->
         x=alt.X("mean_mark:Q", title=t("audit.chart.mean_mark"), scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("label:N", title=None, sort=list(frame["label"]), axis=alt.Axis(labelLimit=360)))
     return decorate(chart, title=title or t("audit.chart.weakest"), **options)
-
-
-def interval_chart(data: pd.DataFrame, *, title: str | None = None, highlight: int | None = 10,
-                   **options) -> alt.Chart:
-    """The Wilson interval (``n``, ``low``, ``high``, ``rate``) against the number of calls:
-    how a rate's uncertainty shrinks; the micro-diagnostic's size marked by a rule."""
-    x = alt.X("n:Q", title=t("audit.chart.calls"))
-    scale = alt.Scale(domain=[0, 1])
-    band = alt.Chart(data).mark_area(opacity=0.3, color=COLORS["accent"]).encode(
-        x=x, y=alt.Y("low:Q", title=t("audit.chart.interval"), scale=scale, axis=alt.Axis(format="%")), y2="high:Q")
-    line = alt.Chart(data).mark_line(color=COLORS["accent"]).encode(x=x, y="rate:Q")
-    layers = [band, line]
-    if highlight is not None:
-        marker = pd.DataFrame({"n": [highlight]})
-        layers.append(alt.Chart(marker).mark_rule(color=COLORS["bad"], strokeDash=[4, 3]).encode(x="n:Q"))
-    return decorate(alt.layer(*layers), title=title or t("audit.chart.interval_title"), **options)

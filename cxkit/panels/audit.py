@@ -1,7 +1,7 @@
 """Panels of the phone audit (notebooks 02 and 03).
 
 Notebook 02: :func:`grid_panel` (weights and critical items, the call sheet to download),
-:func:`scenarios_panel`, :func:`sample_size_panel`.
+:func:`scenarios_panel` (the calls an audit needs: :mod:`cxkit.panels.evidence`).
 Notebook 03: :func:`session` returns an :class:`AuditSession` whose panels share one
 campaign: ``source_panel()`` (sample campaign, workshop store or imported file),
 ``form_panel()`` (enter a mystery call live), ``results_panel()``,
@@ -171,40 +171,6 @@ def scenarios_html(lang: str | None = None) -> str:
 def scenarios_panel() -> widgets.HTML:
     """The scenarios of the mystery calls, in the reader's language."""
     return styled(widgets.HTML(scenarios_html()), "cxkit-audit-scenarios")
-
-
-def needed_html(margin: float, rate: float, micro: int = 10) -> str:
-    """The calls needed for ± ``margin`` at an expected ``rate``, and what ``micro`` calls can say."""
-    needed = audit.sample_size(margin, rate)
-    low, high = audit.wilson_interval(rate * micro, micro)
-    return (f"<p class='cxkit-audit-needed' style='font-size:1.2em'>"
-            f"{html.escape(t('audit.size.needed', n=fmt_number(needed), margin=fmt_percent(margin), rate=fmt_percent(rate)))}</p>"
-            f"<p class='cxkit-audit-micro'>{html.escape(t('audit.size.micro', n=micro, rate=fmt_percent(rate), low=fmt_percent(low), high=fmt_percent(high)))}</p>")
-
-
-def sample_size_panel() -> widgets.VBox:
-    """Margin and expected rate → calls needed; the interval a 10-call micro-diagnostic leaves."""
-    margin = styled(widgets.FloatSlider(value=0.10, min=0.02, max=0.25, step=0.01, readout_format=".0%",
-                                        description=t("audit.size.margin"), continuous_update=False,
-                                        style={"description_width": "180px"}, layout=widgets.Layout(width="480px")),
-                    "cxkit-audit-margin")
-    rate = styled(widgets.FloatSlider(value=0.5, min=0.05, max=0.95, step=0.05, readout_format=".0%",
-                                      description=t("audit.size.rate"), continuous_update=False,
-                                      style={"description_width": "180px"}, layout=widgets.Layout(width="480px")),
-                  "cxkit-audit-rate")
-    text = styled(widgets.HTML(needed_html(margin.value, rate.value)), "cxkit-audit-size-text")
-    curve = ChartView()
-    curve.draw("audit.interval_chart", audit.wilson_curve(rate.value, range(5, 401, 5)))
-    status = Status()
-
-    @guarded(status)
-    def on_change(_change):
-        text.value = needed_html(margin.value, rate.value)
-        curve.draw("audit.interval_chart", audit.wilson_curve(rate.value, range(5, 401, 5)))
-
-    margin.observe(on_change, names="value")
-    rate.observe(on_change, names="value")
-    return widgets.VBox([margin, rate, text, status, curve])
 
 
 # --- notebook 03: one campaign shared by several panels -------------------------------
