@@ -216,7 +216,7 @@ def _from_engine(request: bytes) -> bytes | None:
             return None
         except (_Restarting, OSError, EOFError):
             crashes += 1
-            if crashes > 2 or not _supervised(address):
+            if crashes > 1 or not _supervised(address):
                 raise ChartError("failed") from None
             deadline = time.monotonic() + RESTART_WAIT_S
             time.sleep(0.2)

@@ -16,6 +16,20 @@ import pytest
 from conftest import VoilaServer, offline_context, screenshot
 
 LIGHT = "light"
+#: Charts whose labels hold BEL, ESC, NUL, U+FFFE and a 100,000-character name, drawn by a
+#: ChartView (redrawn when the slider moves) and by cx.charts.show.
+HOSTILE_CELL = """
+import pandas as pd, ipywidgets as w
+from cxkit.panels import ChartView
+names = ["Eve\\x07", "Esc\\x1b", "Nul\\x00", "Non\\ufffe", "x" * 100_000]
+def frame(k):
+    return pd.DataFrame({"evaluator": names, "n": 10, "good_rate": 0.5 + k / 100, "low": 0.3, "high": 0.9})
+view, slider = ChartView(), w.IntSlider(0, min=0, max=10, description="k")
+slider.observe(lambda change: view.draw("audit.group_chart", frame(change["new"]), by="evaluator"), "value")
+view.draw("audit.group_chart", frame(0), by="evaluator")
+display(cx.charts.show("audit.group_chart", frame(5), by="evaluator", title="Title\\x07"))
+w.VBox([slider, view])
+"""
 
 
 def _light_app(tmp_path_factory, env: dict | None = None, extra_args: list | None = None) -> VoilaServer:
@@ -33,6 +47,10 @@ def _light_app(tmp_path_factory, env: dict | None = None, extra_args: list | Non
                     "w.VBox([up, got])")]
     nbformat.write(nb, folder / f"{LIGHT}.ipynb")
     nbformat.write(nb, folder / "other.ipynb")
+    hostile = nbformat.v4.new_notebook()
+    hostile.cells = [nbformat.v4.new_code_cell("import cxkit as cx\ncx.setup()"),
+                     nbformat.v4.new_code_cell(HOSTILE_CELL)]
+    nbformat.write(hostile, folder / "hostile.ipynb")
     return VoilaServer(tmp_path_factory.mktemp("voila-light"), notebooks=folder, env=env,
                        extra_args=extra_args)
 
@@ -160,6 +178,38 @@ def test_control_characters_in_stored_calls_leave_every_chart_drawn(page, voila)
     assert "Eve" in page.inner_text("body") or "Eve" in page.content()
     assert _engine_pid(voila) == engine is not None
     screenshot(page, "room_safety_control_characters")
+
+
+def test_hostile_labels_draw_and_a_killed_engine_comes_back(browser, light_app):
+    """charts whose labels hold control characters and a 100,000-character name are drawn
+    (ChartView and cx.charts.show) and the engine survives them; then the engine is killed:
+    the next chart the page asks for is drawn by a new engine, no page reloaded"""
+    import os
+    import signal
+
+    outside: list[str] = []
+    context = offline_context(browser, outside)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    engine = _engine_pid(light_app)
+    page.goto(f"{light_app.base}/voila/render/hostile.ipynb?lang=en")
+    page.wait_for_selector(".cxkit-chart svg", state="visible")
+    assert page.locator(".cxkit-chart svg").filter(has_text="Eve").count() == 1
+    assert page.locator("[data-mime-type='image/svg+xml'] img, [data-mime-type='image/svg+xml'] svg").count() == 1
+    assert page.locator(".cxkit-chart-failed, .cxkit-error").count() == 0
+    assert "\u2026" in page.locator(".cxkit-chart").inner_html()
+    assert _engine_pid(light_app) == engine is not None
+    before = page.locator(".cxkit-chart").inner_html()
+    os.kill(engine, signal.SIGKILL)
+    page.locator(".widget-slider .noUi-handle, .widget-slider input").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("b => document.querySelector('.cxkit-chart').innerHTML !== b", arg=before)
+    assert page.locator(".cxkit-chart svg").count() == 1
+    assert page.locator(".cxkit-chart-failed").count() == 0
+    assert _engine_pid(light_app) not in (None, engine)
+    page.close(run_before_unload=True)
+    context.close()
+    assert not outside
 
 
 # ---- item 4: room mode with a token ----
