@@ -345,6 +345,11 @@ def test_a_dead_engine_is_restarted_at_the_same_address(engine):
     os.kill(first.pid, signal.SIGKILL)
     first.wait()
     assert chart_engine.convert(SPEC, "svg").startswith("<svg")
+    # the watcher thread records the new process just after its socket appears, which a
+    # kernel may use first: give the thread its turn before looking
+    deadline = time.monotonic() + 10
+    while chart_engine._process is first and time.monotonic() < deadline:
+        time.sleep(0.05)
     second = chart_engine._process
     assert second is not first and second.poll() is None
     assert os.environ[chart_engine.ENV_ADDRESS] == engine and os.path.exists(engine)

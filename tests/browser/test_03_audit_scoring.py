@@ -1,4 +1,6 @@
 """Notebook 03 in Voilà: a call entered in the form shows in the indicators without reload."""
+from playwright.sync_api import expect
+
 from conftest import open_notebook, screenshot
 
 
@@ -117,12 +119,12 @@ def test_form_marks_a_day_that_does_not_exist_and_a_future_date(page, voila):
     page.locator(".cxkit-audit-submit").click()
     page.wait_for_function(
         "document.querySelector('.cxkit-field-error-date').innerText.includes('does not exist')")
-    assert page.locator(".cxkit-audit-date.cxkit-invalid").count() == 1
-    assert "'Date'" in page.locator(".cxkit-audit-form-status").inner_text()
+    expect(page.locator(".cxkit-audit-date.cxkit-invalid")).to_have_count(1)  # each widget's message in turn
+    expect(page.locator(".cxkit-audit-form-status")).to_contain_text("'Date'")
     page.locator(".cxkit-audit-date input").fill("2099-01-01")
     page.locator(".cxkit-audit-submit").click()
     page.wait_for_function("document.querySelector('.cxkit-field-error-date').innerText.includes('after today')")
-    assert page.locator(".cxkit-audit-date.cxkit-invalid").count() == 1
+    expect(page.locator(".cxkit-audit-date.cxkit-invalid")).to_have_count(1)
     assert len(voila.store().calls()) == before
     screenshot(page, "03_audit_form_bad_date_en")
 

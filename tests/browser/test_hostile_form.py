@@ -13,6 +13,7 @@ import sqlite3
 import time
 
 import psutil
+from playwright.sync_api import expect
 
 from conftest import assert_no_error, open_notebook, screenshot
 
@@ -46,8 +47,8 @@ def test_form_refuses_a_control_character_and_shows_html_as_text(page, voila):
     _fill_call(page, "Eve\x07")
     page.wait_for_function(
         "document.querySelector('.cxkit-field-error-evaluator').innerText.includes('U+0007')")
-    assert page.locator(".cxkit-audit-evaluator.cxkit-invalid").count() == 1
-    assert "'Evaluator'" in page.locator(".cxkit-audit-form-status").inner_text()
+    expect(page.locator(".cxkit-audit-evaluator.cxkit-invalid")).to_have_count(1)  # its own message, may come after the text
+    expect(page.locator(".cxkit-audit-form-status")).to_contain_text("'Evaluator'")
     border = page.locator(".cxkit-audit-evaluator input").evaluate("e => getComputedStyle(e).borderTopColor")
     assert border == "rgb(231, 111, 81)", border  # the theme's "bad" colour
     assert voila.store().calls().empty
@@ -55,7 +56,7 @@ def test_form_refuses_a_control_character_and_shows_html_as_text(page, voila):
 
     _fill_call(page, PWNED)
     page.wait_for_function("document.querySelector('.cxkit-audit-form-status').innerText.includes('saved')")
-    assert page.locator(".cxkit-audit-evaluator.cxkit-invalid").count() == 0
+    expect(page.locator(".cxkit-audit-evaluator.cxkit-invalid")).to_have_count(0)
     _show_store(page, 1)
     page.get_by_text("Trainer: remove a call or an import", exact=True).click()
     page.wait_for_function("document.querySelector('.cxkit-manage-calls select').innerText.includes('onerror')")
