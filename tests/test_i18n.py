@@ -42,7 +42,7 @@ def test_no_key_defined_in_two_files():
 def test_t_fills_placeholders_in_each_language():
     """t: a label with a placeholder reads right in French and English"""
     assert t("io.not_a_number", "en", value="abc") == "'abc' is not a number"
-    assert t("io.not_a_number", "fr", value="abc") == "« abc » n'est pas un nombre"
+    assert t("io.not_a_number", "fr", value="abc") == "«\u00a0abc\u00a0» n'est pas un nombre"
 
 
 def test_money_as_each_language_writes_it():

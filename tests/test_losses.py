@@ -150,7 +150,7 @@ def test_retention_must_stay_below_one_plus_discount():
 def test_error_messages_are_in_french_too():
     """annual_loss: the error names the input in French when the language is French"""
     set_language("fr")
-    with pytest.raises(DataError, match="la donnée « bad_call_rate » est une part"):
+    with pytest.raises(DataError, match="la donnée «\u00a0bad_call_rate\u00a0» est une part"):
         losses.annual_loss({**HAND, "bad_call_rate": 2})
 
 

@@ -61,7 +61,7 @@ def test_07_iceberg_by_level_with_sources_and_band(page, voila):
 def test_07_in_french(page, voila):
     """07: the French page gives the alarm, the causes and the iceberg's levels in French"""
     open_notebook(page, voila, "07_the_demanding_customer", lang="fr")
-    assert page.locator(".cxkit-alarm").inner_text().startswith("Attention : les réclamations ont baissé de 53\u00a0%")
+    assert page.locator(".cxkit-alarm").inner_text().startswith("Attention\u00a0: les réclamations ont baissé de 53\u00a0%")
     assert "facturation, temps d'attente" in page.locator(".cxkit-pareto-result").inner_text()
     assert "L'alarme du silence" in page.locator("#rendered_cells").inner_text()
     assert "Première ligne (téléphone, boutique" in page.locator(".cxkit-iceberg-levels").inner_text()
