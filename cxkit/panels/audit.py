@@ -235,7 +235,8 @@ class AuditSession:
         upload = styled(widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=t("ui.upload"),
                                            layout=widgets.Layout(width="300px")), "cxkit-audit-upload")
         analyse = styled(widgets.Button(description=t("audit.source.analyse")), "cxkit-audit-analyse")
-        to_store = styled(widgets.Button(description=t("audit.source.to_store")), "cxkit-audit-to-store")
+        to_store = styled(widgets.Button(description=t("audit.source.to_store"), layout=widgets.Layout(width="auto")),
+                          "cxkit-audit-to-store")
         status = styled(Status(), "cxkit-audit-source-status")
         refresh = styled(widgets.Button(description=t("audit.source.refresh"), icon="refresh"), "cxkit-audit-refresh")
 
