@@ -139,11 +139,11 @@ def iceberg_panel(log=None) -> widgets.VBox:
     sources = {level: multiplier_sources(rates, level) for level in model.LEVELS}
     front = styled(widgets.FloatSlider(value=sources["front_line"]["likely"][0], min=1.0, max=6.0, step=0.1,
                                        readout_format=".1f", description=t("pages.iceberg.front_slider"),
-                                       style={"description_width": "260px"}, layout=widgets.Layout(width="560px"),
+                                       style={"description_width": "300px"}, layout=widgets.Layout(width="600px"),
                                        continuous_update=False), "cxkit-iceberg-front")
     head = styled(widgets.FloatSlider(value=sources["head_office"]["likely"][0], min=1.0, max=60.0, step=1.0,
                                       readout_format=".0f", description=t("pages.iceberg.head_slider"),
-                                      style={"description_width": "260px"}, layout=widgets.Layout(width="560px"),
+                                      style={"description_width": "300px"}, layout=widgets.Layout(width="600px"),
                                       continuous_update=False), "cxkit-iceberg-head")
     value = _slider("complaints.customer_value", 300, 50, 3000, 50)
     levels_box = styled(widgets.HTML(), "cxkit-iceberg-levels")
