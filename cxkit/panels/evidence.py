@@ -26,8 +26,8 @@ from ..errors import DataError
 from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
 from .base import ChartView, Status, card, guarded, styled
 
-_STYLE = {"description_width": "230px"}
-_LAYOUT = widgets.Layout(width="520px")
+_STYLE = {"description_width": "280px"}
+_LAYOUT = widgets.Layout(width="570px")
 
 
 def _p(text: str, css: str = "") -> str:
