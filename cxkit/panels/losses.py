@@ -112,7 +112,7 @@ class LossDashboard:
             options=[(t("pages.audit_calls.assumptions"), "assumptions"), (t("pages.audit_calls.room"), "store"),
                      (t("pages.audit_calls.sample"), "sample")],
             value="assumptions", description=t("pages.audit_calls.choose"),
-            style={"description_width": "200px", "button_width": "190px"}), "cxkit-audit-calls")
+            style={"description_width": "200px", "button_width": "225px"}), "cxkit-audit-calls")
         self.calls_text = styled(widgets.HTML(_para(t("pages.audit_calls.off"))), "cxkit-audit-calls-text")
         self.bands_chart = ChartView()
         self.scored = None
