@@ -687,9 +687,10 @@ def recommendations_html(scored: pd.DataFrame, grid: pd.DataFrame) -> str:
     reco = audit.recommendations(scored, grid)
     if reco.empty:
         return f"<p>{html.escape(t('audit.reco.none'))}</p>"
-    items = "".join(
-        f"<li><b>{html.escape(_section(r.section))}</b> ({fmt_number(r.mean_score, 0)} / 100) → "
-        f"<i>{html.escape(t(f'audit.area.{r.area}'))}</i>: {html.escape(t(f'audit.reco.{r.section}'))}</li>"
+    colon = "\u00a0:" if get_language() == "fr" else ":"
+    items = "".join(  # one decimal: a section at 69.6 is below 70, so it must not read "70 / 100"
+        f"<li><b>{html.escape(_section(r.section))}</b> ({fmt_number(r.mean_score, 1)} / 100) → "
+        f"<i>{html.escape(t(f'audit.area.{r.area}'))}</i>{colon} {html.escape(t(f'audit.reco.{r.section}'))}</li>"
         for r in reco.itertuples(index=False))
     return f"<h4>{html.escape(t('audit.reco.title'))}</h4><ul>{items}</ul>"
 
