@@ -217,10 +217,11 @@ def load_complaint_rates() -> pd.DataFrame:
 
     Columns ``figure`` (``repurchase_rate`` or ``problems_per_complaint``), ``severity``,
     ``case`` (an outcome of :data:`TARP_OUTCOMES`, or ``low``/``likely``/``high``),
-    ``value`` and ``source``; every figure has its source.
+    ``value``, ``source`` and ``source_fr`` (the same source in French, read by
+    :func:`cxkit.i18n.localized`); every figure has its source.
     """
     frame = read_table(DATA / "complaint_rates.csv")
-    require_columns(frame, ("figure", "severity", "case", "value", "source"))
+    require_columns(frame, ("figure", "severity", "case", "value", "source", "source_fr"))
     out = frame.copy()
     out["value"] = parse_number(frame, "value", minimum=0)
     return out.reset_index(drop=True)

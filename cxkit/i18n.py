@@ -109,6 +109,17 @@ def t(key: str, lang: str | None = None, **values) -> str:
     return text.format(**values) if values else text
 
 
+def localized(record, field: str, lang: str | None = None) -> str:
+    """A data row's text in the reader's language: ``record[f"{field}_fr"]`` on a French
+    page when the row has one (e.g. ``source_fr`` in ``data/assumptions.csv``), else
+    ``record[field]``. ``record`` is a mapping or a pandas row; empty values fall back."""
+    lang = lang or get_language()
+    value = record.get(f"{field}_{lang}") if lang != "en" else None
+    if value is None or value != value or str(value).strip() == "":  # missing, NaN or blank
+        value = record.get(field)
+    return "" if value is None or value != value else str(value)
+
+
 def locale(lang: str | None = None) -> str:
     """The babel locale for a language (``fr_FR`` or ``en_GB``)."""
     return _LOCALES[lang or get_language()]

@@ -41,7 +41,7 @@ SHARES = frozenset({"contact_rate", "bad_call_rate", "complain_rate", "churn_if_
                     "churn_if_complained", "retention_rate", "discount_rate", "wom_loss",
                     "conversion_rate"})
 COMPONENTS = ("churn", "word_of_mouth", "lost_sales", "replacement", "rework")
-COLUMNS = ("name", "label_fr", "label_en", "unit", "low", "likely", "high", "source", "notes")
+COLUMNS = ("name", "label_fr", "label_en", "unit", "low", "likely", "high", "source", "source_fr", "notes")
 #: Seed 003 ("Le client et la baignoire") claims, without a source, that efficient firms
 #: spend under 10 % of operating expenses on failures and neglectful ones up to 40 % (the
 #: 40 % matches a figure in Crosby, *Quality Is Free*, 1979), and that winning a customer
@@ -227,6 +227,11 @@ def load_assumptions(source=None, *, name: str | None = None) -> pd.DataFrame:
         given = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype=object)
         fallback = shipped[col] if shipped is not None else ""
         frame[col] = given.where(~na_mask(given), fallback)
+    # The shipped file gives a French source where it is more than "workshop estimate";
+    # a user's file has one source, shown as written in both languages (a French one
+    # left over from the shipped file could contradict the source they wrote).
+    french = frame["source_fr"] if shipped is None and "source_fr" in frame.columns else frame["source"]
+    frame["source_fr"] = french.where(~na_mask(french), frame["source"])
     frame.attrs["source"] = file
     return frame[list(COLUMNS[1:])]
 
@@ -307,7 +312,8 @@ def from_audit(assumptions: pd.DataFrame, scored: pd.DataFrame, confidence: floa
     A call that is "not good" (below the threshold, or a critical criterion failed) is
     taken as "badly handled"; the row's ``notes`` say so and its ``source`` names the
     audit: the number of calls, the dates of the first and last, and the confidence.
-    Shares in [0, 1]. ``lang`` is the language of that source text (default: current).
+    Shares in [0, 1]. ``lang`` is the language of that source text (default: current);
+    a ``source_fr`` column, when there is one, gets the French text.
 
     Raises
     ------
@@ -321,10 +327,14 @@ def from_audit(assumptions: pd.DataFrame, scored: pd.DataFrame, confidence: floa
     out = assumptions.copy()
     out.attrs = dict(assumptions.attrs)
     out.loc["bad_call_rate", ["low", "likely", "high"]] = [low, likely, high]
-    dates = (t("evidence.from_audit_dates", lang, first=fmt_date(first, lang), last=fmt_date(last, lang))
-             if first is not None else "")
-    out.loc["bad_call_rate", "source"] = t("evidence.from_audit_source", lang, n=n, good=good, dates=dates,
-                                           conf=fmt_percent(confidence, 0, lang))
+    def source(lang):
+        dates = (t("evidence.from_audit_dates", lang, first=fmt_date(first, lang), last=fmt_date(last, lang))
+                 if first is not None else "")
+        return t("evidence.from_audit_source", lang, n=n, good=good, dates=dates, conf=fmt_percent(confidence, 0, lang))
+
+    out.loc["bad_call_rate", "source"] = source(lang)
+    if "source_fr" in out.columns:  # read by cxkit.i18n.localized on French pages
+        out.loc["bad_call_rate", "source_fr"] = source("fr")
     if "notes" in out.columns:
         out.loc["bad_call_rate", "notes"] = t("evidence.from_audit_notes", lang)
     out.attrs["audit"] = {"good": good, "n": n, "first": first, "last": last, "confidence": confidence}

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import audit, losses, stories
-from .i18n import fmt_date, fmt_money, fmt_number, fmt_percent, get_language, t
+from .i18n import fmt_date, fmt_money, fmt_number, fmt_percent, get_language, localized, t
 from .io import excel_bytes
 from .store import Store
 from .workshop import room_grid
@@ -495,10 +495,11 @@ def _html(content: Mapping, lang: str) -> str:
 
 def _sources(loss: Mapping, lang: str) -> list[str]:
     """The assumptions' sources in ``lang``: the audit-fed one as :func:`cxkit.losses.from_audit`
-    writes it, "workshop estimate" translated, the others as the file gives them."""
+    writes it, "workshop estimate" translated, the others as the file gives them (its
+    French source on a French page where it has one: :func:`cxkit.i18n.localized`)."""
     a = loss["assumptions"]
-    out = [t("losses.workshop_estimate", lang) if str(x).strip().lower() == "workshop estimate" else str(x)
-           for x in a["source"]]
+    out = [t("losses.workshop_estimate", lang) if text.strip().lower() == "workshop estimate" else text
+           for text in (localized(row, "source", lang) for _, row in a.iterrows())]
     text = a.attrs.get("audit_text") if loss.get("bad_call_from_audit") else None
     if text:
         out[list(a.index).index("bad_call_rate")] = text[lang]["source"]

@@ -102,3 +102,15 @@ def test_parse_amount_refuses_what_is_not_an_amount_or_is_ambiguous(lang, text):
         parse_amount(text, lang)
     example = "250 000,5" if lang == "fr" else "250,000.5"
     assert example in str(err.value).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_localized_takes_the_row_s_french_text_on_a_french_page_else_the_plain_one():
+    """localized: source_fr on a French page, source on an English page or when source_fr is blank or NaN"""
+    from cxkit.i18n import localized
+
+    row = {"source": "TARP (1986)", "source_fr": "TARP (1986), en français"}
+    assert localized(row, "source", "fr") == "TARP (1986), en français"
+    assert localized(row, "source", "en") == "TARP (1986)"
+    assert localized({"source": "x", "source_fr": float("nan")}, "source", "fr") == "x"
+    assert localized({"source": "x", "source_fr": "  "}, "source", "fr") == "x"
+    assert localized({"source": "x"}, "source", "fr") == "x"

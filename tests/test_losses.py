@@ -165,6 +165,23 @@ def test_shipped_assumptions_are_complete_and_sourced():
     assert frame["label_fr"].str.len().gt(0).all() and frame["label_en"].str.len().gt(0).all()
 
 
+def test_french_sources_come_from_the_shipped_file_only():
+    """load_assumptions: the shipped file's source_fr is kept (blank → source); a user's file
+    shows its own source in both languages, never a French one left over from the shipped file"""
+    from cxkit.i18n import localized
+
+    shipped = losses.load_assumptions()
+    row = shipped.loc["bad_call_rate"]
+    assert localized(row, "source", "fr").startswith("Campagne d'exemple") and localized(row, "source", "en") == row["source"]
+    assert shipped.at["contact_rate", "source_fr"] == "workshop estimate"
+    mine = shipped.reset_index()
+    mine.loc[mine["name"] == "bad_call_rate", "source"] = "Our own audit, March"
+    mine = losses.load_assumptions(mine)
+    assert localized(mine.loc["bad_call_rate"], "source", "fr") == "Our own audit, March"
+    audited = losses.from_audit(shipped, _scored(7, 10))
+    assert "10 calls" in audited.at["bad_call_rate", "source"] and "10 appels" in audited.at["bad_call_rate", "source_fr"]
+
+
 def test_every_input_is_documented_in_the_data_readme():
     """data/README.md: the losses section names every input of assumptions.csv"""
     text = (ROOT / "data" / "README.md").read_text(encoding="utf-8")

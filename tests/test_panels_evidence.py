@@ -335,6 +335,13 @@ def test_iceberg_panel_names_each_multiplier_with_its_sources_and_gives_the_band
     assert "stated intentions" in result
     panel.children[0].value = 4.0  # front line at its high value: more silent customers
     assert _text(panel.children[4].value) != result
+    set_language("fr")
+    try:
+        levels = _text(iceberg_panel(complaints.load_complaints()).children[3].value)
+        assert "lettre, Quality Progress, novembre 2005" in levels and "Hypothèse de l'atelier" in levels
+        assert "November 2005" not in levels and "Workshop assumption" not in levels
+    finally:
+        set_language("en")
 
 
 def test_the_rooms_calls_all_good_do_not_break_the_dashboard(board, tmp_path, monkeypatch):

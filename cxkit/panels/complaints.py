@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import complaints as model
-from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
+from ..i18n import fmt_date, fmt_money, fmt_number, fmt_percent, localized, t
 from .base import ChartView, Status, guarded, styled, uploaded_file
 from .retention import _p, _result, _slider, _wire
 
@@ -85,10 +85,10 @@ def pareto_panel() -> widgets.VBox:
 
 def multiplier_sources(rates, level: str) -> dict[str, tuple[float, str]]:
     """``{"low"|"likely"|"high": (value, source)}`` of the problems-per-complaint multiplier
-    of complaints logged at ``level`` (``data/complaint_rates.csv``)."""
+    of complaints logged at ``level`` (``data/complaint_rates.csv``), sources in the reader's language."""
     span = model.multiplier_range(rates, level)
     rows = rates[(rates["figure"] == "problems_per_complaint") & (rates["severity"] == level)]
-    sources = dict(zip(rows["case"], rows["source"].astype(str)))
+    sources = {row["case"]: localized(row, "source") for _, row in rows.iterrows()}
     return {case: (float(span[case]), sources.get(case, "")) for case in ("low", "likely", "high")}
 
 

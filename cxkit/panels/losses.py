@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import audit, losses
 from ..errors import DataError
-from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, labels, t
+from ..i18n import fmt_money, fmt_number, fmt_percent, get_language, labels, localized, t
 from ..io import excel_bytes
 from . import evidence
 from .base import AmountText, ChartView, Download, Status, card, guarded, styled, uploaded_file
@@ -65,9 +65,10 @@ def _slider_range(row) -> tuple[float, float]:
     return top, step
 
 
-def _source(text) -> str:
-    """A source as the reader sees it: "workshop estimate" in the reader's language."""
-    text = str(text).strip()
+def _source(row) -> str:
+    """An assumption's source as the reader sees it: in the reader's language where the
+    row has one (:func:`cxkit.i18n.localized`), "workshop estimate" translated."""
+    text = localized(row, "source").strip()
     return t("losses.workshop_estimate") if text.lower() == "workshop estimate" else text
 
 
@@ -182,7 +183,7 @@ class LossDashboard:
                 slider.readout_format = ".1%" if name in losses.SHARES else (",.0f" if step >= 1 else ",.1f")
                 slider.value = float(row["likely"])
                 slider.description = _label(self.assumptions, name)
-                source = _source(row["source"])
+                source = _source(row)
                 slider.tooltip = t("losses.tooltip", low=_fmt(name, row["low"]), high=_fmt(name, row["high"]),
                                    source=source)
                 key = f"losses.unit.{row['unit']}"
