@@ -29,6 +29,11 @@ One participant must not break the room's charts:
 - **Bounded.** A request over ``MAX_REQUEST_BYTES`` is refused in the kernel. A drawing
   that runs over ``TIME_LIMIT_S`` makes the engine answer that kernel "too slow", ask
   the kernels waiting behind it to send again, and exit; the watcher starts a new one.
+  vl-convert keeps Python's interpreter lock while it draws, so the watchdog thread
+  cannot cut a drawing short: the limit is checked by the watchdog while Python runs
+  (building a chart) and by the drawing itself as soon as it ends. A runaway drawing
+  therefore holds the others up for its own length, never longer; labels are cut
+  before drawing (``LABEL_MAX``) so that none takes long.
 - **One sentence.** What cannot be drawn raises :class:`ChartError`, a ``DataError``
   whose message is one translated sentence (``ChartView`` shows it in place of the
   chart). When no engine can be reached at all, the kernel draws the chart itself and
@@ -277,7 +282,9 @@ class _timed:
         _busy[self.step] = (time.monotonic(), getattr(_current, "connection", None))
 
     def __exit__(self, *exc):
-        _busy.pop(self.step, None)
+        since, connection = _busy.pop(self.step, (time.monotonic(), None))
+        if time.monotonic() - since > TIME_LIMIT_S:  # the watchdog could not run meanwhile
+            _stop_for([connection])
 
 
 def _answer(connection) -> None:
@@ -322,17 +329,22 @@ def _watchdog(limit: float) -> None:
         time.sleep(min(0.5, limit / 4))
         now = time.monotonic()
         late = [connection for since, connection in list(_busy.values()) if now - since > limit]
-        if not late:
-            continue
-        with _waiting_lock:
-            for connection in _waiting:
-                try:
-                    connection.send_bytes(b"T" if connection in late else b"R")
-                except OSError:
-                    pass
-            _waiting.clear()
-        _log.error("a chart took over %g s to draw: engine restarted", limit)
-        os._exit(3)
+        if late:
+            _stop_for(late)
+
+
+def _stop_for(late: list) -> None:
+    """Answer the kernels of the ``late`` connections "too slow" and every other waiting
+    kernel "ask again", then exit (the server's watcher starts a new engine)."""
+    with _waiting_lock:
+        for connection in _waiting:
+            try:
+                connection.send_bytes(b"T" if connection in late else b"R")
+            except OSError:
+                pass
+        _waiting.clear()
+    _log.error("a chart took over %g s to draw: engine restarted", TIME_LIMIT_S)
+    os._exit(3)
 
 
 def serve(address: str, key: bytes, parent: int | None = None) -> None:
