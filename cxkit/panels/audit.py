@@ -30,6 +30,8 @@ from .. import audit
 from ..errors import DataError
 from ..i18n import fmt_number, fmt_percent, get_language, t
 from ..io import csv_bytes, excel_bytes
+from .. import workshop
+from ..workshop import ROOM_GRID  # the store setting that holds the room's grid choices
 from .base import (INVALID_CSS, XLSX_MIME, ChartView, Download, Status, card, download_link, guarded, mark_invalid,
                    plain, styled, uploaded_file)
 
@@ -71,9 +73,7 @@ def room_grid() -> pd.DataFrame:
     """The shipped grid with the weights and critical items the room chose in notebook 02
     (kept in the workshop's store), if it chose any: :func:`cxkit.workshop.room_grid`,
     which the report of notebook 08 reads too."""
-    from ..workshop import room_grid as chosen
-
-    return chosen(_store())
+    return workshop.room_grid(_store())
 
 
 def grid_panel(grid: pd.DataFrame | None = None) -> widgets.VBox:
@@ -175,8 +175,6 @@ def scenarios_panel() -> widgets.HTML:
 
 # --- notebook 03: one campaign shared by several panels -------------------------------
 
-#: The store setting that holds the room's grid choices (weights, critical items).
-ROOM_GRID = "audit_grid"
 #: How many of the most recent workshop calls the trainer's delete list offers.
 MANAGE_LISTED = 200
 
