@@ -233,7 +233,7 @@ class LossDashboard:
     def _set_assumptions(self, frame) -> None:
         """New company assumptions; the audit's calls, if chosen, set the bad-call rate again."""
         self._own = frame
-        self.assumptions = frame if self.scored is None else _from_audit(frame, self.scored)
+        self.assumptions = frame if self.scored is None else losses.from_audit(frame, self.scored)
         self._fill_sliders()
         self.recompute()
 
@@ -252,7 +252,7 @@ class LossDashboard:
             return
         try:
             scored = audit_calls(source)
-            frame = _from_audit(self._own, scored)
+            frame = losses.from_audit(self._own, scored)
         except DataError:
             self._quiet = True
             self.calls_source.value = change["old"]
@@ -393,15 +393,6 @@ class LossDashboard:
 
 def _para(text: str) -> str:
     return f"<p style='max-width:680px'>{html.escape(text)}</p>"
-
-
-def _from_audit(assumptions, scored):
-    """:func:`cxkit.losses.from_audit`, with the bad-call rate's low ≤ likely ≤ high kept
-    against float noise (13 good calls out of 13 give a "low" of 1e-16 above a "likely" of 0)."""
-    frame = losses.from_audit(assumptions, scored)
-    low, likely, high = (float(frame.at["bad_call_rate", c]) for c in ("low", "likely", "high"))
-    frame.loc["bad_call_rate", ["low", "likely", "high"]] = [min(low, likely), likely, max(high, likely)]
-    return frame
 
 
 def audit_calls(source: str):
