@@ -66,9 +66,11 @@ MAX_COMPRESSION_RATIO = 100
 #: (C0 controls but tab, line feed and carriage return; U+FFFE, U+FFFF; lone surrogates),
 #: DEL and the C1 controls U+0080–U+009F, and the bidirectional overrides and isolates
 #: (U+202A–U+202E, U+2066–U+2069), which reorder how a label reads without being seen.
-CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-                           "\ufffe\uffff\ud800-\udfff]")
-_LINE_BREAKS = re.compile("[\t\r\n]+")
+CONTROL_RANGES = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                  "\ufffe\uffff\ud800-\udfff")
+CONTROL_CHARS = re.compile(f"[{CONTROL_RANGES}]")
+#: Tabs and line breaks, made one space where a text must fit on one line.
+LINE_BREAKS = re.compile("[\t\r\n]+")
 _MOJIBAKE = re.compile("Ã[\u0080-\u00bf©¨ª«®¯°±²³´µ¶·¸¹º»¼½¾¿€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]|â€")
 
 
@@ -111,7 +113,7 @@ def clean_text(value, *, field: str | None = None, max_length: int | None = None
                             file=file, row=row, column=field)
         text = CONTROL_CHARS.sub("", text)
     if one_line:
-        text = _LINE_BREAKS.sub(" ", text)
+        text = LINE_BREAKS.sub(" ", text)
     if max_length is not None and len(text) > max_length:
         raise DataError(t("safety.too_long", n=fmt_number(len(text)), limit=fmt_number(max_length)),
                         file=file, row=row, column=field)
@@ -126,7 +128,7 @@ def check_text_column(frame: pd.DataFrame, column: str, max_length: int, *, one_
     texts = [v for v in values.to_numpy() if isinstance(v, str)]
     joined = "".join(texts)
     if (max(map(len, texts), default=0) <= max_length and not CONTROL_CHARS.search(joined)
-            and not (one_line and _LINE_BREAKS.search(joined))):
+            and not (one_line and LINE_BREAKS.search(joined))):
         return values.astype(object)  # the usual case, without a call per cell
     name = frame.attrs.get("source")
     out = [clean_text(v, field=column, max_length=max_length, one_line=one_line, remove=True, row=row, file=name)

@@ -26,6 +26,7 @@ import sys
 
 from .._lazy import submodule_getattr
 from . import engine
+from ..io import LINE_BREAKS
 
 #: The workbook's colours: service/good, no service/bad, neutral, accent.
 COLORS = {
@@ -165,7 +166,7 @@ def clean_data(value, limit: int = engine.TITLE_MAX):
 def _needs_cleaning(text, limit: int | None) -> bool:
     return isinstance(text, str) and ((limit is not None and len(text) > limit)
                                       or engine._ILLEGAL.search(text) is not None
-                                      or (limit is not None and engine._LINE_BREAKS.search(text) is not None))
+                                      or (limit is not None and LINE_BREAKS.search(text) is not None))
 
 
 def _clean_one(text, limit: int | None):

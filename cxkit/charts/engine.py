@@ -56,6 +56,7 @@ from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Listener
 
 from ..errors import DataError
+from ..io import CONTROL_RANGES, LINE_BREAKS
 
 #: Environment variables through which kernels find the engine.
 ENV_ADDRESS = "CXKIT_CHART_ENGINE"
@@ -83,13 +84,11 @@ _process: subprocess.Popen | None = None
 _watcher: threading.Thread | None = None
 _stopping = threading.Event()
 _warned = False
-#: Characters removed from every string drawn: those XML 1.0 forbids (C0 controls but
-#: tab, line feed and carriage return; surrogates; U+FFFE, U+FFFF), DEL and C1 controls,
-#: the other Unicode non-characters, and the bidirectional overrides that reorder text.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-                      "\ufffe\uffff\u202a-\u202e\u2066-\u2069"
+#: Characters removed from every string drawn: those the doors refuse
+#: (:data:`cxkit.io.CONTROL_CHARS`: what XML 1.0 forbids, DEL and C1 controls, the
+#: bidirectional overrides) and the other Unicode non-characters.
+_ILLEGAL = re.compile(f"[{CONTROL_RANGES}\ufdd0-\ufdef"
                       + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 17)) + "]")
-_LINE_BREAKS = re.compile("[\t\n\r]+")
 
 
 class ChartError(DataError):
@@ -114,7 +113,7 @@ def clean_text(text: str, limit: int | None = LABEL_MAX, *, one_line: bool = Tru
         text = text[: limit * 2]  # enough to keep ``limit`` once a few characters go
     text = _ILLEGAL.sub("", text)
     if one_line:
-        text = _LINE_BREAKS.sub(" ", text)
+        text = LINE_BREAKS.sub(" ", text)
     if limit is not None and len(text) > limit:
         text = text[: limit - 1].rstrip() + "\u2026"
     return text
