@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io as _io
+import os
 import re
 import uuid
 
@@ -413,7 +414,8 @@ class AuditSession:
         the browser sends as no date) is refused, never replaced by today."""
         lang = get_language()
         wide = widgets.Layout(width="320px")
-        evaluator = styled(widgets.Text(description=t("audit.form.evaluator"), layout=wide,
+        evaluator = styled(widgets.Text(value=os.environ.get("JUPYTERHUB_USER", ""),  # on JupyterHub: the login name
+                                        description=t("audit.form.evaluator"), layout=wide,
                                         style={"description_width": "110px"}), "cxkit-audit-evaluator")
         scenario = styled(widgets.Dropdown(
             options=[(plain(getattr(s, f"label_{lang}")), s.scenario) for s in self.scenarios.itertuples(index=False)],
