@@ -29,7 +29,7 @@ def setup(lang: str | None = None) -> None:
     once, in their import cell."""
     from IPython.display import HTML, display
 
-    from . import charts, i18n
+    from . import charts, i18n, workshop  # noqa: F401 - workshop: the saved language is in the store
 
     charts.prepare()
     if os.environ.get("VOILA_PREHEAT") == "True":

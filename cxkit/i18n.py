@@ -9,7 +9,8 @@ The language is resolved once per kernel, first match wins:
 1. ``lang=fr`` or ``lang=en`` in the page's query string (Voilà passes it to the kernel
    as ``QUERY_STRING``), so each participant's browser keeps its own choice;
 2. the ``CXKIT_LANG`` environment variable (the tests set ``en``);
-3. the choice last saved on the home page (``workspace/settings.json``);
+3. the choice last saved on the home page (kept in the workshop store's settings by
+   :mod:`cxkit.workshop`, which tells this module where through :func:`use_saved_language`);
 4. French: most workshops are run in French.
 
 ``set_language`` changes it for the running kernel.
@@ -20,9 +21,10 @@ import datetime as _dt
 import json
 import math
 import os
+import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
 from urllib.parse import parse_qs
 
 from babel import dates as _bdates
@@ -49,11 +51,18 @@ def labels() -> dict[str, dict[str, str]]:
     return merged
 
 
-def settings_path() -> Path:
-    """Where the home page saves the chosen language: beside the workshop store."""
-    from .store import workspace_dir
+# Where the saved language is read and written: set by cxkit.workshop (the store's
+# settings). This module never imports the store, so i18n, errors and store form no circle.
+_saved_reader: Callable[[], str | None] | None = None
+_saved_writer: Callable[[str], object] | None = None
 
-    return workspace_dir() / "settings.json"
+
+def use_saved_language(reader: Callable[[], str | None] | None,
+                       writer: Callable[[str], object] | None) -> None:
+    """Read the saved language with ``reader()`` and save it with ``writer(lang)``
+    (:mod:`cxkit.workshop` registers its ``language`` and ``save_language`` on import)."""
+    global _saved_reader, _saved_writer
+    _saved_reader, _saved_writer = reader, writer
 
 
 def _from_query_string() -> str | None:
@@ -62,9 +71,11 @@ def _from_query_string() -> str | None:
 
 
 def _from_settings() -> str | None:
+    if _saved_reader is None:
+        return None
     try:
-        lang = json.loads(settings_path().read_text(encoding="utf-8")).get("language")
-    except (OSError, ValueError, AttributeError):
+        lang = _saved_reader()
+    except Exception:  # an unreadable store never stops a page: the default applies
         return None
     return lang if lang in LANGUAGES else None
 
@@ -87,26 +98,58 @@ def get_language() -> str:
 def set_language(lang: str, *, remember: bool = False) -> str:
     """Switch labels and formats to ``lang`` (``"fr"`` or ``"en"``).
 
-    With ``remember=True`` the choice is saved for notebooks opened afterwards.
+    With ``remember=True`` the choice is saved for notebooks opened afterwards (in the
+    workshop store's settings, once :mod:`cxkit.workshop` is imported).
     """
     global _current
     lang = str(lang).strip().lower()[:2]
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {LANGUAGES}, not {lang!r}")
     _current = lang
-    if remember:
-        path = settings_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"language": lang}), encoding="utf-8")
-        tmp.replace(path)
+    if remember and _saved_writer is not None:
+        _saved_writer(lang)
     return lang
 
 
 def t(key: str, lang: str | None = None, **values) -> str:
-    """The label ``key`` in the current language, with ``{placeholders}`` filled in."""
-    text = labels()[key][lang or get_language()]
+    """The label ``key`` in the current language, with ``{placeholders}`` filled in; a
+    French label goes through :func:`french_typography` first (the values are left as
+    they are: numbers come formatted by ``fmt_*``)."""
+    lang = lang or get_language()
+    text = labels()[key][lang]
+    if lang == "fr":
+        text = french_typography(text)
     return text.format(**values) if values else text
+
+
+#: What typography leaves alone: code spans, HTML tags, Markdown link targets, addresses,
+#: {placeholders}.
+_TYPO_SKIP = re.compile(r"`[^`]*`|<[^>]*>|\]\([^)]*\)|https?://\S+|\{[^{}]*\}")
+_NB = "\u00a0"
+
+
+def french_typography(text: str) -> str:
+    """French spacing: a no-break space (U+00A0) before ``; : ! ?`` that end a word,
+    between a number and ``%``, and inside « »; a plain space there becomes a no-break
+    one, and an existing U+00A0 or U+202F is kept. Code spans, HTML tags, link targets,
+    addresses and ``{placeholders}`` are left as they are (``10:30``, ``?lang=fr``).
+    Source: Imprimerie nationale, *Lexique des règles typographiques*."""
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return "\ue000"  # a private-use character holds the place of what is kept
+
+    text = _typo_fr(_TYPO_SKIP.sub(keep, text))
+    pieces = iter(kept)
+    return re.sub("\ue000", lambda _: next(pieces), text)
+
+
+def _typo_fr(text: str) -> str:
+    text = re.sub(r"(?<=[^\s\u00a0\u202f(\[])[ ]?([;:!?]+)(?=[\s*_»)\"'’]|$)", _NB + r"\1", text)
+    text = re.sub(r"(\d)[ ]?%", r"\1" + _NB + "%", text)
+    text = re.sub(r"«[ ]?(?=[^\u00a0\u202f])", "«" + _NB, text)
+    return re.sub(r"(?<=[^\u00a0\u202f])[ ]?»", _NB + "»", text)
 
 
 def localized(record, field: str, lang: str | None = None) -> str:
