@@ -421,3 +421,56 @@ def test_chart_view_shows_one_sentence_when_a_chart_fails(monkeypatch):
     monkeypatch.setattr(charts, "svg", lambda b, *a, **o: "<svg>ok</svg>")
     view.draw("audit.trend_chart", _trend(), target=0.6)
     assert view.value == "<svg>ok</svg>"
+
+
+def test_chart_view_coalesces_moves_while_a_drawing_is_in_flight(monkeypatch):
+    """ChartView in a widget callback: draw returns at once, and of five moves made while
+    the first is drawn only the first and the last are drawn (the latest shows)"""
+    import asyncio
+    import threading
+
+    from cxkit import charts
+    from cxkit.panels import base
+
+    drawn, gate = [], threading.Event()
+
+    def slow(builder, *args, **options):
+        gate.wait(5)
+        drawn.append(options["target"])
+        return f"<svg>{options['target']}</svg>"
+
+    monkeypatch.setattr(charts, "svg", slow)
+
+    async def moves():
+        monkeypatch.setattr(base, "_callback_loop", asyncio.get_running_loop)
+        view = base.ChartView()
+        for target in (0.1, 0.2, 0.3, 0.4, 0.5):
+            view.draw("audit.trend_chart", _trend(), target=target)
+        assert view.value == "" and drawn == []  # nothing drawn yet: the callback returned at once
+        gate.set()
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if view.value == "<svg>0.5</svg>" and not view._busy:
+                break
+        return view
+
+    view = asyncio.run(moves())
+    assert drawn == [0.1, 0.5] and view.value == "<svg>0.5</svg>"
+
+
+def test_vega_compiled_once_per_shape_gives_the_same_svg(monkeypatch):
+    """draw: a chart of the same shape with new data reuses its compiled Vega spec, and
+    the SVG is byte-identical to vl-convert's from the Vega-Lite spec"""
+    import vl_convert as vlc
+
+    from cxkit import charts
+
+    monkeypatch.setattr(chart_engine, "_COMPILED", {})
+    charts.enable()
+    frames = [_trend(), _trend().assign(good_rate=lambda d: d["good_rate"] * 0.9)]
+    for frame in frames:
+        spec = charts.build("audit.trend_chart", frame, target=0.8).to_dict(validate=False)
+        version = charts._vl_version()
+        assert chart_engine.draw(spec, "svg", vl_version=version) == vlc.vegalite_to_svg(
+            chart_engine.clean_spec(spec), vl_version=version)
+    assert len(chart_engine._COMPILED) == 1

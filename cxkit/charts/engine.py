@@ -157,9 +157,59 @@ def draw(spec: dict, fmt: str = "svg", **options) -> str | bytes:
 
     spec = clean_spec(spec)
     with _DRAWING, _timed("drawing"):
+        if fmt == "svg" and set(options) <= {"vl_version"} and isinstance(spec.get("datasets"), dict):
+            return vlc.vega_to_svg(_compiled(spec, options.get("vl_version")))
         if fmt == "svg":
             return vlc.vegalite_to_svg(spec, **options)
         return vlc.vegalite_to_png(spec, **options)
+
+
+#: Compiled Vega specs by the shape of their Vega-Lite spec (its data left out): a
+#: slider's move changes a chart's data, rarely its shape, so the compilation is reused.
+_COMPILED: dict[str, str] = {}
+COMPILED_MAX = 256
+
+
+def _compiled(spec: dict, vl_version: str | None) -> dict:
+    """The Vega spec that vl-convert compiles ``spec`` (a Vega-Lite spec whose data sits
+    under ``datasets``, as altair writes it) to, from the cache when a spec of the same
+    shape was compiled before: only the datasets' values are put in.
+
+    A dataset's name is a hash of its values, so the names are replaced by their order
+    (``cxkit-data-0`` …) in the shape; the Vega spec is the same as compiling ``spec``
+    itself, up to those names, which do not show in the drawing (tests check the SVG is
+    byte-identical)."""
+    import vl_convert as vlc
+
+    names = {name: f"cxkit-data-{i}" for i, name in enumerate(spec["datasets"])}
+    values = {names[name]: rows for name, rows in spec["datasets"].items()}
+    shape = _renamed({k: v for k, v in spec.items() if k != "datasets"}, names)
+    shape["datasets"] = {new: [] for new in values}
+    key = json.dumps([vl_version, shape], sort_keys=True, default=str)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        shape["datasets"] = values
+        options = {"vl_version": vl_version} if vl_version else {}
+        compiled = json.dumps(vlc.vegalite_to_vega(shape, **options))
+        if len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = compiled
+    vega = json.loads(compiled)
+    for entry in vega.get("data", []):
+        if isinstance(entry, dict) and entry.get("name") in values and "values" in entry:
+            entry["values"] = values[entry["name"]]
+    return vega
+
+
+def _renamed(spec, names: dict):
+    """``spec`` with every string that is a key of ``names`` replaced by its value."""
+    if isinstance(spec, str):
+        return names.get(spec, spec)
+    if isinstance(spec, dict):
+        return {k: _renamed(v, names) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_renamed(v, names) for v in spec]
+    return spec
 
 
 def build_svg(builder: str, args: tuple, options: dict, lang: str) -> str:

@@ -82,39 +82,126 @@ class ChartView(widgets.HTML):
     never loads altair), and only when they changed; ``update(chart)`` redraws it from an
     ``alt.Chart``. A chart that cannot be drawn shows one sentence in the user's language
     in its place (a ``DataError``'s own, e.g. the engine's "too slow", else a generic
-    one); the failure is logged and the rest of the page keeps working."""
+    one); the failure is logged and the rest of the page keeps working.
+
+    Keeping up with a slider: in a widget's callback (a participant moved something),
+    ``draw`` returns at once and the chart is drawn beside the kernel's event loop, so
+    the callback's other outputs (the headline) reach the page first and the kernel reads
+    the next move meanwhile. Moves are coalesced: while one drawing of this chart is in
+    flight, only the latest request waits, and the ones it replaced are never drawn.
+    Anywhere else (a cell running, nbval, a script, the tests) ``draw`` draws before it
+    returns, so a notebook's saved outputs are complete."""
 
     def __init__(self, chart=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("cxkit-chart")
-        self._drawn: bytes | None = None
+        self._drawn: bytes | None = None  # the key of what the chart shows
+        self._wanted: bytes | None = None  # the key last asked for (shown, in flight or waiting)
+        self._busy = False  # a drawing is in flight
+        self._pending = None  # the latest request that waits for it
         if chart is not None:
             self.update(chart)
 
     def draw(self, builder: str, *args, **options) -> None:
         key = pickle.dumps((builder, args, options, get_language()), protocol=pickle.HIGHEST_PROTOCOL)
-        if key != self._drawn:  # drawing SVG is the slow part of a slider's move
-            drawn = self._show(lambda: charts.svg(builder, *args, **options), builder)
-            self._drawn = key if drawn else None  # a failed chart is tried again next time
+        if key == self._wanted:  # drawing SVG is the slow part of a slider's move
+            return
+        self._wanted = key
+        job = (key, lambda: charts.svg(builder, *args, **options), builder)
+        if self._busy:
+            self._pending = job  # replaces any older waiting move
+            return
+        loop = _callback_loop()
+        if loop is None:
+            self._finish(job, *self._render(job))
+        else:
+            self._start(job, loop)
 
     def update(self, chart) -> None:
-        self._show(lambda: charts.to_svg(chart), "chart")
-        self._drawn = None
+        self._show(*self._render((None, lambda: charts.to_svg(chart), "chart")))
+        self._drawn = self._wanted = None
+        self._pending = None
 
     def clear(self) -> None:
         self.value = ""
-        self._drawn = None
+        self._drawn = self._wanted = None
+        self._pending = None
 
-    def _show(self, drawing: Callable[[], str], name: str) -> bool:
+    def _render(self, job) -> tuple[str, bool]:
+        """(the HTML to show, whether the chart was drawn) for ``job``; never raises."""
+        _key, drawing, name = job
         try:
-            self.value = drawing()
-            return True
+            return drawing(), True
         except Exception as error:  # noqa: BLE001 - one sentence, never a broken widget
             log.error("chart %s could not be drawn", name, exc_info=True)
             text = str(error) if isinstance(error, DataError) else t("server.chart_failed")
-            self.value = (f'<p class="cxkit-chart-failed cxkit-error" role="status" '
-                          f'style="color:{charts.COLORS["bad"]}">{html.escape(text)}</p>')
-            return False
+            return (f'<p class="cxkit-chart-failed cxkit-error" role="status" '
+                    f'style="color:{charts.COLORS["bad"]}">{html.escape(text)}</p>'), False
+
+    def _show(self, value: str, ok: bool) -> bool:
+        self.value = value
+        return ok
+
+    def _finish(self, job, value: str, ok: bool) -> None:
+        key = job[0]
+        if key != self._wanted and self._wanted is None:  # cleared (or updated) meanwhile
+            return
+        self._show(value, ok)
+        self._drawn = key if ok else None
+        if not ok and self._wanted == key:
+            self._wanted = None  # a failed chart is tried again next time
+
+    def _start(self, job, loop) -> None:
+        self._busy = True
+
+        def done(future):
+            value, ok = future.result()
+            loop.call_soon_threadsafe(self._landed, job, value, ok, loop)
+
+        _drawing_pool().submit(self._render, job).add_done_callback(done)
+
+    def _landed(self, job, value: str, ok: bool, loop) -> None:
+        """In the event loop: show a drawing that came back, then the one waiting, if any."""
+        self._finish(job, value, ok)
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] == self._wanted:
+            self._start(pending, loop)
+        else:
+            self._busy = False
+
+
+_POOL = None
+
+
+def _drawing_pool():
+    """The threads that wait for drawings (the engine draws; they only wait for its answer)."""
+    global _POOL
+    if _POOL is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cxkit-chart")
+    return _POOL
+
+
+def _callback_loop():
+    """The kernel's running event loop when the code runs in a widget's callback (the
+    kernel is handling a ``comm_msg``), else None: a cell, nbval or a script draws at once."""
+    import asyncio
+    import sys
+
+    if "ipykernel" not in sys.modules:
+        return None
+    try:
+        from ipykernel.kernelbase import Kernel
+
+        if not Kernel.initialized():
+            return None
+        parent = Kernel.instance().get_parent()
+        if (parent or {}).get("header", {}).get("msg_type") != "comm_msg":
+            return None
+        return asyncio.get_running_loop()
+    except Exception:  # noqa: BLE001 - no kernel, no loop: draw at once
+        return None
 
 
 class AmountText(widgets.Text):
