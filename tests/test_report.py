@@ -230,7 +230,7 @@ def test_panel_has_two_downloads_and_no_date(tmp_path):
 def test_plans_table_formatted_for_the_page(empty_content):
     """plans_table(formatted=True): money and shares written the language's way, "never" in words"""
     table = report.plans_table(empty_content, "fr", formatted=True)
-    assert table["Retour (mois)"].tolist() == ["4,6", "8,1", "jamais"]
+    assert table["Délai de retour (mois)"].tolist() == ["4,6", "8,1", "jamais"]
     assert table["Taux d'appels mal traités visé"].tolist() == ["18\u00a0%", "8\u00a0%", "5\u00a0%"]
     assert table["Gain net par an"].iloc[0].replace("\u202f", "\u00a0") == "104\u00a0160\u00a0€"
 
