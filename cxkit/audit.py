@@ -1110,6 +1110,61 @@ def kappa_by_criterion(calls: pd.DataFrame, grid: pd.DataFrame, lang: str | None
     return pd.DataFrame(rows, columns=columns)
 
 
+def fleiss_kappa(ratings) -> float:
+    """Fleiss' kappa: how much several raters agree on the categories of the same items.
+
+    ``ratings`` is a table (DataFrame or 2-D array) with one row per item (a criterion of
+    the grid) and one column per rater; each cell is the category that rater gave that
+    item (a mark: yes/no, 0–4…; compared as values, so 1, 1.0 and True are one category).
+    With ``n_ij`` the number of raters who put item ``i`` in category ``j`` and
+    ``n_i = Σ_j n_ij`` the raters who rated item ``i``::
+
+        P_i = (Σ_j n_ij² − n_i) / (n_i (n_i − 1))     share of agreeing rater pairs on item i
+        P̄   = mean of P_i over the items
+        p_j = Σ_i n_ij / Σ_i n_i                      share of all ratings in category j
+        P_e = Σ_j p_j²                                agreement expected by chance
+        κ   = (P̄ − P_e) / (1 − P_e)
+
+    A dimensionless number ≤ 1: 1 when every rater gives every item the same category,
+    0 when they agree no more than chance would, negative below chance.
+
+    Missing ratings (NaN/None: a rater who left an item blank) are left out: each item's
+    ``P_i`` uses the raters who rated it (its own ``n_i``, the usual extension to unequal
+    numbers of raters), items rated by fewer than two raters are dropped, and ``p_j``
+    pools the ratings of the items kept. With no missing rating this is exactly Fleiss'
+    formula. When every kept rating is one same category, ``P_e = 1`` and the ratio is
+    0/0; the raters then agree perfectly and 1.0 is returned (as :func:`cohen_kappa` does).
+
+    Raises ``DataError`` when fewer than two raters rated any single item.
+    Source: J. L. Fleiss (1971), "Measuring nominal scale agreement among many raters",
+    Psychological Bulletin 76(5):378–382.
+    """
+    frame = pd.DataFrame(ratings)
+    values = [[_kappa_value(v) for v in row] for row in frame.to_numpy(dtype=object)]
+    flat = [v for row in values for v in row if v is not None]
+    counts_per_item = [sum(v is not None for v in row) for row in values]
+    if frame.shape[1] < 2 or max(counts_per_item, default=0) < 2:
+        raise DataError(t("calibration.two_raters"))
+    codes, _ = pd.factorize(pd.Series(flat, dtype=object))
+    size = int(codes.max()) + 1
+    table = np.zeros((len(values), size))
+    pos = 0
+    for i, row in enumerate(values):
+        k = counts_per_item[i]
+        np.add.at(table[i], codes[pos:pos + k], 1.0)
+        pos += k
+    n_i = table.sum(axis=1)
+    table = table[n_i >= 2]
+    n_i = n_i[n_i >= 2]
+    p_i = ((table ** 2).sum(axis=1) - n_i) / (n_i * (n_i - 1))
+    p_bar = float(p_i.mean())
+    p_j = table.sum(axis=0) / table.sum()
+    p_e = float((p_j ** 2).sum())
+    if p_e >= 1.0 - 1e-12:  # one category throughout: perfect agreement (0/0 otherwise)
+        return 1.0
+    return (p_bar - p_e) / (1.0 - p_e)
+
+
 # --- the call sheet -------------------------------------------------------------------
 
 def call_sheet(grid: pd.DataFrame, lang: str | None = None, calls: int = 5) -> pd.DataFrame:
