@@ -32,6 +32,7 @@ from . import audit, losses, stories
 from .i18n import fmt_date, fmt_money, fmt_number, fmt_percent, get_language, localized, t
 from .io import excel_bytes
 from .store import Store
+from . import workshop
 from .workshop import room_grid
 
 #: The plan's defaults, the same as notebook 05's dashboard (``panels.losses.DEFAULTS``).
@@ -69,7 +70,7 @@ def room_part(answers: pd.DataFrame) -> dict:
 def audit_part(calls: pd.DataFrame | None, grid: pd.DataFrame | None = None) -> dict:
     """The audit's indicators and verdict, from the store's calls or else the sample.
 
-    ``calls`` is ``Store().calls()``; when it holds no call the shipped sample campaign
+    ``calls`` is ``workshop.store().calls()``; when it holds no call the shipped sample campaign
     (``data/sample_campaign.csv``, synthetic) is used and ``source`` says so. ``grid`` is
     the grid to score with (default: the shipped grid; :func:`build` passes the room's,
     :func:`cxkit.workshop.room_grid`). Second scorings made for calibration are left out
@@ -164,7 +165,7 @@ def build(store: Store | None = None, *, day: dt.date | None = None,
     The calls are scored with the room's grid (:func:`cxkit.workshop.room_grid`), as in
     notebook 03. ``plan_cost`` is the older name of ``yearly_cost``.
     """
-    store = store or Store()
+    store = store or workshop.store()
     if plan_cost is not None:
         yearly_cost = plan_cost
     audit_content = audit_part(store.calls(), room_grid(store))

@@ -34,6 +34,8 @@ FORMS_LOCKED = "forms_locked"
 LANGUAGE = "language"
 #: The store's setting that holds the room's decisions (overrides of :data:`DECISION_DEFAULTS`).
 DECISIONS = "decisions"
+#: The store's setting that holds the run sheet's clock (:func:`start_clock`).
+CLOCK = "clock"
 #: Answers kinds the room produces: 01's self-assessment and the closing action plan.
 SELF_ASSESSMENT = "self_assessment"
 ACTION_PLAN = "action_plan"
@@ -154,6 +156,27 @@ def forms_locked(store: Store | None = None) -> bool:
 def lock_forms(locked: bool = True, store: Store | None = None) -> None:
     """Close (``locked=True``) or reopen the room's entry forms."""
     _store(store).save_setting(FORMS_LOCKED, bool(locked))
+
+
+def start_clock(cut: str = "full", start: float | None = None, store: Store | None = None) -> dict:
+    """Start the run sheet's clock for the room now (or at ``start``, seconds since 1970):
+    ``cut`` is ``"full"`` or ``"manager"`` (:func:`cxkit.nav.run_sheet`). Returns the clock."""
+    import time
+
+    value = {"start": float(time.time() if start is None else start), "cut": str(cut)}
+    _store(store).save_setting(CLOCK, value)
+    return value
+
+
+def clock(store: Store | None = None) -> dict | None:
+    """The room's clock (``{"start": seconds since 1970, "cut": ...}``), or None before it starts."""
+    value = _store(store).setting(CLOCK)
+    return value if isinstance(value, dict) and "start" in value else None
+
+
+def stop_clock(store: Store | None = None) -> None:
+    """Stop the room's clock."""
+    _store(store).delete_setting(CLOCK)
 
 
 # --- the saved language ---------------------------------------------------------------------

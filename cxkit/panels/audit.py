@@ -32,6 +32,7 @@ from ..errors import DataError
 from ..i18n import fmt_number, fmt_percent, get_language, t
 from ..io import csv_bytes, excel_bytes
 from .. import workshop
+from . import live
 from ..workshop import ROOM_GRID  # the store setting that holds the room's grid choices
 from .base import (INVALID_CSS, XLSX_MIME, ChartView, Download, Status, card, download_link, guarded, mark_invalid,
                    plain, styled, uploaded_file)
@@ -181,9 +182,7 @@ MANAGE_LISTED = 200
 
 
 def _store():
-    from ..store import Store
-
-    return Store()
+    return workshop.store()
 
 
 class AuditSession:
@@ -463,12 +462,23 @@ class AuditSession:
             mark_invalid(fields[field])
             status.error(t("audit.form.not_saved", field=plain(names[field])))
 
+        locked_note = styled(widgets.HTML(), "cxkit-forms-locked")
+
+        def show_lock():
+            locked = workshop.forms_locked()
+            submit.disabled = locked
+            locked_note.value = (f"<div style='color:#e76f51'>{html.escape(t('room.forms_locked'))}</div>"
+                                 if locked else "")
+
         @guarded(status)
         def on_submit(_button):
             for name, box in all_errors.items():
                 box.clear()
                 mark_invalid(fields[name], False)
             status.clear()
+            if workshop.forms_locked():  # the trainer closed the forms since the page drew
+                show_lock()
+                return status.error(t("room.forms_locked"))
             who = evaluator.value.strip()
             if not who:
                 return refuse("evaluator", t("io.required"))
@@ -493,7 +503,8 @@ class AuditSession:
             self.refresh()
 
         submit.on_click(on_submit)
-        return card(t("audit.form.title"), widgets.HTML(INVALID_CSS),
+        live.subscribe(guarded(status)(show_lock))
+        return card(t("audit.form.title"), widgets.HTML(INVALID_CSS), locked_note,
                     *(widgets.HBox([heads[name], head_errors[name]]) for name in ("evaluator", "scenario", "date")),
                     widgets.HTML(f"<i>{html.escape(t('audit.form.hint'))}</i>"), *rows,
                     widgets.HBox([comment, head_errors["comment"]]),
@@ -541,7 +552,26 @@ class AuditSession:
         target.observe(on_target, names="value")
         self._views.append(guarded(status)(draw))
         draw(self.calls(), *self._primary_scored())
+        self._go_live()
         return widgets.VBox([target, numbers, verdict, status, sections, scen, evals, trend, weak, reco])
+
+    def _go_live(self) -> None:
+        """Redraw every panel of the session when the room's store changes (another page
+        saved a call, the trainer removed one) while the source is the store; once per
+        session (:func:`cxkit.panels.live.subscribe`)."""
+        if getattr(self, "_live", False):
+            return
+        self._live = True
+        first = [True]
+
+        def on_room_change():
+            if first:  # called once at subscribe time: the panels were just drawn
+                first.clear()
+                return
+            if self.source == "store":
+                self.refresh()
+
+        live.subscribe(on_room_change)
 
     def _primary_scored(self):
         primary = audit.primary_calls(self.calls())

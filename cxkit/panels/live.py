@@ -103,17 +103,23 @@ class _Poller:
         """Start the poll in the running event loop if it is not running; False without a loop."""
         if self.task is not None and not self.task.done():
             return True
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            try:
-                loop = asyncio.get_event_loop_policy().get_event_loop()
-            except RuntimeError:
-                return False
-            if not loop.is_running():
-                return False
+        loop = _running_loop()
+        if loop is None:
+            return False
         self.task = loop.create_task(self.run())
         return True
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    """The kernel's running event loop (a cell runs inside it), or None (a script, a test)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        try:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:
+            return None
+        return loop if loop.is_running() else None
 
 
 def _call(callback: Callable[[], object]) -> None:
@@ -153,6 +159,22 @@ def start(notebook: str | None = None, *, touch: bool = True) -> bool:
         _POLLER.notebook = str(notebook)
     _POLLER.touching = bool(touch)
     return _POLLER.ensure_running()
+
+
+def every(seconds: float, callback: Callable[[], object]) -> asyncio.Task | None:
+    """Call ``callback()`` every ``seconds`` in the kernel's event loop, for what changes
+    without a write in the store (a clock, the pages open). Failures are logged, never
+    shown. None without a running event loop."""
+    loop = _running_loop()
+    if loop is None:
+        return None
+
+    async def run() -> None:
+        while True:
+            await asyncio.sleep(seconds)
+            _call(callback)
+
+    return loop.create_task(run())
 
 
 def poll_once() -> bool:

@@ -399,13 +399,12 @@ def audit_calls(source: str):
     """The scored audit calls the dashboard can use: ``"store"`` (the room's calls, scored
     with the room's grid) or ``"sample"`` (the sample campaign); second scorings are left
     out. ``DataError`` when there are none."""
-    from ..workshop import room_grid
+    from .. import workshop
 
-    grid = room_grid()
+    store = workshop.store()
+    grid = workshop.room_grid(store)
     if source == "store":
-        from ..store import Store
-
-        calls = audit.calls_from_records(Store().calls(), grid)
+        calls = audit.calls_from_records(store.calls(), grid)
     else:
         calls = audit.load_sample_campaign(grid)
     primary = audit.primary_calls(calls)

@@ -6,9 +6,10 @@ import html
 
 import ipywidgets as widgets
 
-from .. import report
+from .. import report, workshop
 from ..i18n import get_language, t
 from ..store import Store
+from . import live
 from .base import Download, Status, guarded, styled
 
 HTML_MIME = "text/html"
@@ -23,13 +24,15 @@ def summary_html(content) -> str:
 
 
 def report_panel(store: Store | None = None, day: dt.date | None = None) -> widgets.VBox:
-    """The report's key figures, a button to take in the room's latest entries, and two
-    download links: the HTML report (printable to PDF) and the Excel tables.
+    """The report's key figures, and two download links: the HTML report (printable to
+    PDF) and the Excel tables. The figures follow the room by themselves: when a page
+    saves a call or an answer, the report is built again (:func:`cxkit.panels.live.subscribe`);
+    the Refresh button stays as a fallback and says what was taken in.
 
     ``day`` is the date written in the downloaded files (default: today); the panel
     itself does not show it.
     """
-    state = {"content": report.build(store, day=day)}
+    state = {"content": report.build(store or workshop.store(), day=day)}
     lang = get_language()
     summary = styled(widgets.HTML(summary_html(state["content"])), "cxkit-report-summary")
     page = Download(lambda: report.html_report(state["content"], lang).encode("utf-8"),
@@ -42,15 +45,27 @@ def report_panel(store: Store | None = None, day: dt.date | None = None) -> widg
                      "cxkit-report-refresh")
     status = Status()
 
-    @guarded(status)
-    def on_refresh(button):
-        state["content"] = report.build(store, day=day)
+    def rebuild():
+        state["content"] = report.build(store or workshop.store(), day=day)
         summary.value = summary_html(state["content"])
         page.refresh()
         book.refresh()
+
+    first = [True]
+
+    def on_room_change():
+        if first:  # called once at subscribe time: the report was just built
+            first.clear()
+            return
+        rebuild()
+
+    @guarded(status)
+    def on_refresh(button):
+        rebuild()
         content = state["content"]
         source = report.audit_source_text(content["audit"])
         status.ok(t("report.updated", n=content["room"]["n"], source=source))
 
     refresh.on_click(on_refresh)
+    live.subscribe(guarded(status)(on_room_change))
     return widgets.VBox([summary, refresh, status, page, book])

@@ -7,9 +7,10 @@ import uuid
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import stories
+from .. import stories, workshop
 from ..i18n import fmt_number, fmt_percent, get_language, t
 from ..store import Store
+from . import live
 from .base import ChartView, Status, guarded, styled
 
 
@@ -81,12 +82,21 @@ def replay_panel(story: str = "poor") -> widgets.VBox:
     return widgets.VBox([choice, widgets.HBox([prev, nxt]), card, chart, status])
 
 
+#: The key the trainer reveals (:func:`cxkit.workshop.reveal`) to show the room's
+#: self-assessment on every page of notebook 01, even to those who have not saved.
+ROOM_RESULT = "01.room"
+
+
 def assessment_panel(store: Store | None = None, start: int = 2) -> widgets.VBox:
     """The self-assessment form: one 0–4 slider per question, a Save button, and a chart
     of the participant's answers against the three stories and the room's average.
 
     Saving stores one anonymous record per participant (a random id kept by this page;
-    saving again replaces the earlier answers in the room's average).
+    saving again replaces the earlier answers in the room's average). Once the participant
+    saved, or once the trainer revealed the room's answers (:data:`ROOM_RESULT`), the
+    room's average follows the room by itself (:func:`cxkit.panels.live.subscribe`); the
+    Refresh button stays as a fallback. While the trainer has locked the forms
+    (:func:`cxkit.workshop.forms_locked`) nothing is saved and a sentence says why.
     """
     questions = stories.load_questions()
     lang = get_language()
@@ -110,7 +120,7 @@ def assessment_panel(store: Store | None = None, start: int = 2) -> widgets.VBox
     def room():
         # a participant none of whose answers is a number on the scale (an old store may
         # hold such rows) is not counted: the room's average is never NaN
-        return stories.room_answers((store or Store()).answers(stories.KIND), questions).dropna(how="all")
+        return stories.room_answers((store or workshop.store()).answers(stories.KIND), questions).dropna(how="all")
 
     def room_text(frame):
         info = stories.room_summary(frame)
@@ -130,11 +140,26 @@ def assessment_panel(store: Store | None = None, start: int = 2) -> widgets.VBox
     def on_slide(change):
         redraw()
 
+    saved = []
+    locked_note = styled(widgets.HTML(), "cxkit-forms-locked")
+
+    def on_room_change():
+        locked = workshop.forms_locked(store)
+        save.disabled = locked
+        locked_note.value = (f"<div style='color:#e76f51'>{html.escape(t('room.forms_locked'))}</div>"
+                             if locked else "")
+        if saved or ROOM_RESULT in workshop.revealed(store):
+            redraw(room())
+
     @guarded(status)
     def on_save(button):
+        if workshop.forms_locked(store):  # the trainer closed the forms since the page drew
+            save.disabled = True
+            return status.error(t("room.forms_locked"))
         record = stories.assessment_record(answers(), questions)
         record["participant"] = participant
-        (store or Store()).add_answer(stories.KIND, record)
+        (store or workshop.store()).add_answer(stories.KIND, record)
+        saved.append(True)
         frame = room()
         redraw(frame)
         closest = t(f"stories.story.{stories.closest_story(answers(), questions)}")
@@ -148,5 +173,6 @@ def assessment_panel(store: Store | None = None, start: int = 2) -> widgets.VBox
         s.observe(on_slide, names="value")
     save.on_click(on_save)
     refresh.on_click(on_refresh)
+    live.subscribe(guarded(status)(on_room_change))
     help_text = widgets.HTML(f"<p>{html.escape(t('stories.scale_help'))}</p>")
-    return widgets.VBox([help_text, *rows, widgets.HBox([save, refresh]), status, room_line, chart])
+    return widgets.VBox([help_text, *rows, widgets.HBox([save, refresh]), locked_note, status, room_line, chart])
