@@ -28,7 +28,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from . import audit, losses, stories
+from . import audit, calibration, losses, stories
 from .i18n import fmt_date, fmt_money, fmt_number, fmt_percent, get_language, localized, t
 from .io import excel_bytes
 from .store import Store
@@ -159,7 +159,8 @@ def build(store: Store | None = None, *, day: dt.date | None = None,
           target_bad_call_rate: float = TARGET_BAD_CALL_RATE, yearly_cost: float = PLAN_COST,
           one_off_cost: float = ONE_OFF_COST, years: int = YEARS, n: int = DRAWS, seed: int = SEED,
           plan_cost: float | None = None) -> dict:
-    """Everything the report shows: ``day``, ``room``, ``audit``, ``losses``.
+    """Everything the report shows: ``day``, ``room``, ``plans`` (the closing round's
+    action plans, :func:`cxkit.calibration.room_plans`), ``audit``, ``losses``.
 
     ``day`` is the report's date (default: today); it appears in the downloaded files only.
     The calls are scored with the room's grid (:func:`cxkit.workshop.room_grid`), as in
@@ -172,6 +173,7 @@ def build(store: Store | None = None, *, day: dt.date | None = None,
     return {
         "day": day or dt.date.today(),
         "room": room_part(store.answers(stories.KIND)),
+        "plans": calibration.room_plans(store.answers(calibration.PLAN_KIND)),
         "audit": audit_content,
         "losses": loss_part(losses.load_assumptions(), audit_content["scored"],
                             target_bad_call_rate=target_bad_call_rate, yearly_cost=yearly_cost,
@@ -379,6 +381,7 @@ def tables(content: Mapping, lang: str | None = None) -> dict[str, pd.DataFrame]
         t("report.sheet.plan", lang): plan_table,
         t("report.sheet.plans", lang): plans_table(content, lang),
         t("report.sheet.assumptions", lang): assumptions,
+        t("calibration.plan.sheet", lang): calibration.plans_table(content.get("plans", calibration.room_plans(None)), lang),
         t("report.sheet.about", lang): about,
     }
 
@@ -485,6 +488,7 @@ def _html(content: Mapping, lang: str) -> str:
         f"<p>{esc(plans_note(content, lang))}</p>",
         f"<h2>{esc(t('report.h.assumptions', lang))}</h2>",
         _assumptions_html(loss, lang),
+        _plans_html(content, lang),
         f"<h2>{esc(t('report.h.limits', lang))}</h2><ul>",
         *[f"<li>{esc(t(k, lang, n=fmt_number(loss['n_draws'], 0, lang)))}</li>" for k in LIMITS],
         f"</ul><h2>{esc(t('report.h.sources', lang))}</h2><ul>",
@@ -492,6 +496,18 @@ def _html(content: Mapping, lang: str) -> str:
         f"</ul><p class='meta'>{esc(t('report.footer', lang))}</p></body></html>",
     ]
     return "".join(parts)
+
+
+def _plans_html(content: Mapping, lang: str) -> str:
+    """The closing round's action plans (:func:`cxkit.calibration.room_plans`), each
+    participant's text escaped."""
+    plans = content.get("plans")
+    esc = html.escape
+    head = f"<h2>{esc(t('calibration.plan.report_h', lang))}</h2>"
+    if plans is None or plans.empty:
+        return head + f"<p>{esc(t('calibration.plan.room_empty', lang))}</p>"
+    return (head + f"<p>{esc(t('calibration.plan.report_intro', lang))}</p>"
+            + _table_html(calibration.plans_table(plans, lang), lang))
 
 
 def _sources(loss: Mapping, lang: str) -> list[str]:
