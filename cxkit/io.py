@@ -621,6 +621,49 @@ def check_unique(frame: pd.DataFrame, column: str) -> None:
         _fail(frame, row, column, t("io.duplicate_value", value=values[row], first=first))
 
 
+def load_volume_profile(source, *, name: str | None = None) -> pd.DataFrame:
+    """A day's call volume by interval, for ``cxkit.queueing.day_plan``.
+
+    The table has one row per interval with ``start`` (``HH:MM``, the interval's first
+    minute) and ``calls`` (calls offered in the interval, ≥ 0); optional columns
+    ``abandoned`` (calls that hung up, at most ``calls``) and ``mean_wait_seconds`` (mean
+    wait of all callers, answered or not). Starts must increase by the same step of 15 or
+    30 minutes. Returns the columns ``start``, ``minutes`` (the step), ``calls`` and the
+    optional ones as numbers; the index is the spreadsheet row. Raises ``DataError`` naming
+    the file, the row, the column and the problem.
+    """
+    frame = read_table(source, name=name)
+    require_columns(frame, ("start", "calls"))
+    out = pd.DataFrame(index=frame.index)
+    minutes = []
+    for row, value in frame["start"].items():
+        match = re.fullmatch(r"(\d{1,2})[:hH](\d{2})", (value or "").strip())
+        if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+            _fail(frame, row, "start", t("queueing.profile_bad_start", value=value))
+        minutes.append(int(match.group(1)) * 60 + int(match.group(2)))
+    steps = np.diff(minutes)
+    step = int(steps[0]) if len(steps) else 30
+    if step not in (15, 30):
+        _fail(frame, frame.index[1], "start", t("queueing.profile_bad_step", value=step))
+    for i, gap in enumerate(steps, start=1):
+        if gap != step:
+            _fail(frame, frame.index[i], "start", t("queueing.profile_uneven", value=frame["start"].iloc[i],
+                                                     step=step))
+    out["start"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+    out["minutes"] = step
+    out["calls"] = parse_number(frame, "calls", minimum=0)
+    if "abandoned" in frame.columns:
+        out["abandoned"] = parse_number(frame, "abandoned", minimum=0)
+        over = out["abandoned"] > out["calls"]
+        if over.any():
+            _fail(frame, over.idxmax(), "abandoned", t("queueing.profile_abandoned_above_calls",
+                                                       value=frame.at[over.idxmax(), "abandoned"]))
+    if "mean_wait_seconds" in frame.columns:
+        out["mean_wait_seconds"] = parse_number(frame, "mean_wait_seconds", minimum=0)
+    out.attrs["source"] = frame.attrs.get("source")
+    return out
+
+
 # --- writing --------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

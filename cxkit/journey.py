@@ -25,7 +25,7 @@ from .i18n import get_language, t
 DATA = Path(__file__).resolve().parent.parent / "data"
 COLUMNS = ("step", "label_fr", "label_en", "minutes", "service")
 
-__all__ = ["load_journey", "clean_steps", "call_cost", "timeline", "compare", "COLUMNS"]
+__all__ = ["load_journey", "clean_steps", "call_cost", "timeline", "compare", "waiting_cost_per_hour", "COLUMNS"]
 
 
 def clean_steps(steps: pd.DataFrame, *, name: str | None = None) -> pd.DataFrame:
@@ -136,6 +136,17 @@ def call_cost(steps: pd.DataFrame, price_per_minute: float, time_value_per_hour:
             "useful_minutes": useful, "useful_share": useful / total if total > 0 else 0.0,
             "money_cost": money, "time_cost": time_cost, "total_cost": money + time_cost,
             "attempts": attempts, "resolved": resolved}
+
+
+def waiting_cost_per_hour(price_per_minute: float = 0.35, time_value_per_hour: float = 15.0) -> float:
+    """What an hour of waiting costs the caller, in money per hour: the line's price plus
+    the caller's time, ``60 · price_per_minute + time_value_per_hour``.
+
+    The defaults are notebook 04's journey (a premium-rate line at 0.35 a minute, the
+    caller's time valued at 15 an hour, both workshop assumptions): 60·0.35 + 15 = 36 an
+    hour. ``cxkit.queueing.cost_optimal_agents`` uses it as the callers' waiting cost.
+    """
+    return 60.0 * _money(price_per_minute, "price_per_minute") + _money(time_value_per_hour, "time_value_per_hour")
 
 
 def _money(value, name: str) -> float:

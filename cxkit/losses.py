@@ -168,6 +168,22 @@ def annual_loss(inputs: Mapping[str, float]) -> pd.Series:
 
 # --- assumptions ---------------------------------------------------------------------------
 
+def abandon_cost(assumptions: pd.DataFrame | None = None) -> float:
+    """What one caller who hangs up costs the company, in money: the loss model's chance
+    that a badly served customer leaves, times the customer's value.
+
+    ``abandon_cost = ((1 − complain_rate)·churn_if_silent + complain_rate·churn_if_complained)
+    · customer_value(annual_margin, retention_rate, discount_rate)``, likely values of
+    ``assumptions`` (default: the shipped ``data/assumptions.csv``, workshop estimates).
+    It counts every caller who hangs up as a badly served customer, which is an upper
+    reading; notebook 04 uses it as the default of ``cxkit.queueing.cost_optimal_agents``.
+    Shipped values: (0.85·0.20 + 0.15·0.12) · 120·0.85/(1.08 − 0.85) = 0.188 · 443.48 ≈ 83.37.
+    """
+    v = likely_values(load_assumptions() if assumptions is None else assumptions)
+    leave = (1 - v["complain_rate"]) * v["churn_if_silent"] + v["complain_rate"] * v["churn_if_complained"]
+    return float(leave * customer_value(v["annual_margin"], v["retention_rate"], v["discount_rate"]))
+
+
 def load_assumptions(source=None, *, name: str | None = None) -> pd.DataFrame:
     """The loss model's assumptions: one row per input, indexed by ``name``.
 

@@ -22,6 +22,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy.special import gammaln
 
 from .errors import DataError
 from .i18n import t
@@ -30,7 +31,8 @@ __all__ = [
     "erlang_b", "erlang_c", "traffic", "service_level", "average_speed_of_answer",
     "agents_needed", "staffing_table", "erlang_a", "erlang_a_service_level",
     "simulate_queue", "simulation_check", "dropped_calls", "dropped_calls_table",
-    "detection_probability",
+    "detection_probability", "patience_from_abandonment", "staff_to_schedule", "cost_table",
+    "cost_optimal_agents", "load_profile", "day_plan", "day_summary",
 ]
 
 
@@ -291,9 +293,169 @@ def _answered_wait(q: np.ndarray, j: np.ndarray, below: float, n: int, mu: float
     return float((q * q_j * mean_phase).sum()) / answered
 
 
+def _log_erlang_b(a: float, n: int) -> float:
+    """``log B(a, n)``, Erlang B's blocking for ``a`` Erlangs and ``n`` servers.
+
+    ``B = pois(n; a) / P(Poisson(a) ≤ n)`` with the Poisson tail from scipy's regularised
+    incomplete gamma (``gammaincc(n + 1, a)``); when that tail is too small for a double
+    (far fewer servers than Erlangs) the recursion of :func:`erlang_b` is used instead.
+    """
+    from scipy.special import gammaincc
+
+    if n == 0:
+        return 0.0
+    tail = float(gammaincc(n + 1, a))
+    if tail > 1e-250:
+        return -a + n * math.log(a) - math.lgamma(n + 1) - math.log(tail)
+    b = 1.0
+    for k in range(1, n + 1):
+        b = a * b / (k + a * b)
+    return math.log(b) if b > 0 else -math.inf
+
+
+def _log_scaled_gamma(s: float, log_y_over_b: float, a: float, b: float) -> float:
+    """``log(e^b · b^−a · γ(s, y))`` for ``s`` = ``a`` or ``a + 1`` and ``y = b·e^{log_y_over_b} ≤ b``,
+    ``γ`` the lower incomplete gamma function.
+
+    Written ``(b − y) + a·log(y/b) + (s − a)·log y − log s + log ₁F₁(1; s + 1; y)`` (Kummer's
+    series, which converges when ``y < s`` and stays accurate where ``P(s, y)`` is a far
+    tail or below what a double holds); when ``y ≥ s`` from ``P(s, y)`` with ``b − a·log b + log Γ(a + 1)``
+    written as ``a·(x − log(1 + x)) + ½·log(2πa) + 1/(12a) − …`` (``x = (b − a)/a``), so that
+    terms of size 10⁸ do not cancel when the patience is very long.
+    """
+    from scipy.special import gammainc, hyp1f1
+
+    y = b * math.exp(log_y_over_b)
+    if y <= 0:
+        return -math.inf
+    p = float(gammainc(s, y)) if y >= s else 0.0
+    if p > 1e-280:
+        if a < 10:
+            lead = b - a * math.log(b) + math.lgamma(a + 1)
+        else:
+            x = (b - a) / a
+            lead = (a * (x - math.log1p(x)) + 0.5 * math.log(2 * math.pi * a)
+                    + 1 / (12 * a) - 1 / (360 * a ** 3) + 1 / (1260 * a ** 5))
+        return lead - (math.log(a) if s == a else 0.0) + math.log(p)
+    return ((b - y) + a * log_y_over_b + (s - a) * math.log(y) - math.log(s)
+            + math.log(float(hyp1f1(1.0, s + 1.0, y))))
+
+
+def _erlang_a_closed(lam: float, mu: float, n: int, theta: float, target: float | None = None) -> dict:
+    """Erlang A in closed form: ``p_wait``, ``p_abandon`` and (with ``target``) the service
+    level, for ``n ≥ 1`` agents (rates per second).
+
+    The offered wait ``V`` (what a caller would wait with infinite patience) has an atom
+    ``P(V = 0) = Σ_{k<N} π_k`` and, for ``x > 0``, the density
+    ``f(x) = λ·π_{N−1}·exp(λ·(1 − e^{−θx})/θ − Nμx)`` (Baccelli & Hébuterne 1981 for
+    M/M/N+G; Mandelbaum & Zeltyn). A caller is answered within ``T`` when ``V ≤ T`` and
+    their patience outlasts ``V`` (probability ``e^{−θV}``). With ``a = Nμ/θ``, ``b = λ/θ``
+    and ``y = b·e^{−θx}`` the integrals are incomplete gamma functions; dividing by
+    ``π_{N−1}``, whose ratio to ``Σ_{k<N} π_k`` is Erlang B ``B(A, N − 1)``:
+
+    - ``M = B · b · e^b b^{−a} γ(a, b)`` (callers who wait, relative to those who do not);
+    - ``J(T) = B · e^b b^{−a} (γ(a + 1, b) − γ(a + 1, b·e^{−θT}))`` (answered after waiting,
+      within ``T``);
+    - ``p_wait = M / (1 + M)``, ``SL(T) = (1 + J(T)) / (1 + M)``,
+      ``p_abandon = (M − J(∞)) / (1 + M)``.
+
+    This is the incomplete-gamma form of Riordan's (1962) and Garnett, Mandelbaum &
+    Reiman's (2002) expressions; about 6 µs for 400 Erlangs.
+    """
+    a_traffic = lam / mu
+    a, b = n * mu / theta, lam / theta
+    log_b = _log_erlang_b(a_traffic, n - 1)
+    log_m = log_b + math.log(b) + _log_scaled_gamma(a, 0.0, a, b)
+    scale = max(log_m, 0.0)  # everything divided by max(1, M): a long queue makes M huge
+    one, m = math.exp(-scale), math.exp(log_m - scale)
+    log_answered = log_b + _log_scaled_gamma(a + 1, 0.0, a, b)
+    answered = math.exp(log_answered - scale)
+    out = {"p_wait": m / (one + m), "p_abandon": max(m - answered, 0.0) / (one + m)}
+    if target is not None:
+        late = (math.exp(log_b + _log_scaled_gamma(a + 1, -theta * target, a, b) - scale)
+                if target > 0 else answered)
+        out["service_level"] = min(max((one + answered - late) / (one + m), 0.0), 1.0)
+    return out
+
+
+def _erlang_a_sweep(lam: float, mu: float, theta: float, top: int) -> pd.DataFrame:
+    """Erlang A for every staffing from 0 to ``top`` agents at once (rates per second):
+    ``agents``, ``p_wait``, ``p_abandon``, ``mean_wait`` (seconds, all callers).
+
+    The closed form of :func:`_erlang_a_closed` needs one incomplete gamma value per
+    staffing, ``G = e^b b^{−a} γ(a, b)`` (since ``e^b b^{−a} γ(a + 1, b) = a·G − 1``):
+    ``M = B·b·G``, ``p_wait = M / (1 + M)``, ``p_abandon = B·(1 − (a − b)·G) / (1 + M)``, and
+    ``mean_wait = p_abandon / θ`` (Little's law on the callers who hang up). ``B`` is Erlang B
+    for ``N − 1`` agents, all of them from one pass of the recursion; the gamma values are
+    taken column-wise (Kummer's series where ``b < a``, scipy's ``gammainc`` elsewhere).
+    With no agent every caller waits until they hang up.
+    """
+    from scipy.special import gammainc, hyp1f1
+
+    a_traffic, b = lam / mu, lam / theta
+    n = np.arange(1, top + 1, dtype=float)
+    blocking = np.empty(top)
+    x = 1.0
+    for k in range(top):  # blocking[k] = B(A, k) = B(A, N − 1) for N = k + 1
+        blocking[k] = x
+        x = a_traffic * x / (k + 1 + a_traffic * x)
+    a = n * mu / theta
+    series = b < a
+    g = np.empty(top)
+    g[series] = hyp1f1(1.0, a[series] + 1.0, b) / a[series]
+    big = ~series
+    if big.any():
+        ab = a[big]
+        xr = (b - ab) / ab
+        lead = np.where(ab < 10, b - ab * math.log(b) + gammaln(ab + 1),
+                        ab * (xr - np.log1p(xr)) + 0.5 * np.log(2 * math.pi * ab)
+                        + 1 / (12 * ab) - 1 / (360 * ab ** 3))
+        with np.errstate(over="ignore"):
+            g[big] = np.exp(lead - np.log(ab) + np.log(gammainc(ab, b)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        m = blocking * b * g
+        finite = np.isfinite(m)
+        p_wait = np.where(finite, m / (1 + m), 1.0)
+        # with M infinite (or huge): p_abandon → (1 − (a − b)·G) / (b·G)
+        p_abandon = np.where(finite, blocking * (1 - (a - b) * g) / (1 + m), (1 - (a - b) * g) / (b * g))
+    p_abandon = np.clip(p_abandon, 0.0, 1.0)
+    return pd.DataFrame({"agents": np.arange(0, top + 1),
+                         "p_wait": np.concatenate([[1.0], p_wait]),
+                         "p_abandon": np.concatenate([[1.0], p_abandon]),
+                         "mean_wait": np.concatenate([[1.0 / theta], p_abandon / theta])})
+
+
 def erlang_a_service_level(calls_per_hour: float, aht_seconds: float, agents: int,
                            patience_seconds: float, target_seconds: float) -> float:
     """Share of ALL callers answered within ``target_seconds`` in Erlang A (M/M/N+M).
+
+    Closed form (:func:`_erlang_a_closed`): with ``a = N·μ/θ``, ``b = λ/θ``, ``B`` Erlang B
+    for ``A`` Erlangs and ``N − 1`` agents and ``γ`` the lower incomplete gamma function,
+    ``SL = (1 + B·e^b b^{−a}[γ(a+1, b) − γ(a+1, b·e^{−θT})]) / (1 + B·b·e^b b^{−a} γ(a, b))``.
+    Callers who hang up count as not answered. With ``patience = inf`` it equals Erlang C's
+    ``service_level``. The chain method it replaced (``_erlang_a_service_level_matrix``,
+    600 times slower) is kept as the tests' reference; both agree to 1e-9.
+    Sources: Riordan (1962), *Stochastic Service Systems*; Garnett, Mandelbaum & Reiman
+    (2002), M&SOM 4(3); Mandelbaum & Zeltyn, "The Erlang-A/Palm queue".
+    """
+    patience = _check(patience_seconds, "patience_seconds", strict=True)
+    if math.isinf(patience):
+        return service_level(calls_per_hour, aht_seconds, agents, target_seconds)
+    lam = _check(calls_per_hour, "calls_per_hour") / 3600.0
+    aht = _check(aht_seconds, "aht_seconds", strict=True)
+    n = _agents(agents)
+    target = _check(target_seconds, "target_seconds")
+    if lam == 0:
+        return 1.0
+    if n == 0:
+        return 0.0
+    return _erlang_a_closed(lam, 1.0 / aht, n, 1.0 / patience, target)["service_level"]
+
+
+def _erlang_a_service_level_matrix(calls_per_hour: float, aht_seconds: float, agents: int,
+                           patience_seconds: float, target_seconds: float) -> float:
+    """Share of ALL callers answered within ``target_seconds`` in Erlang A, by the chain:
+    the reference that checks :func:`erlang_a_service_level`'s closed form (tests only).
 
     ``SL = Σ_{k<N} π_k + Σ_{j≥0} π_{N+j} · u_j(T)``, where ``u_j(T)`` is the probability
     that a caller finding ``j`` callers ahead is answered (not hung up) within ``T``
@@ -453,3 +615,229 @@ def simulation_check(calls_per_hour: float, aht_seconds: float, agents: int, pat
     return pd.DataFrame({t("queueing.formula"): [formula[m] for m in measures],
                          t("queueing.simulation"): [sim[m] for m in measures]},
                         index=list(measures.values())).round(3)
+
+
+# --- staffing to the money (issue 17) -------------------------------------------------------
+
+def patience_from_abandonment(abandon_rate: float, mean_wait_seconds: float) -> float:
+    """The callers' mean patience, in seconds, from a centre's own abandonment figures.
+
+    ``patience = mean_wait_seconds / abandon_rate``. In Erlang A (M/M/N+M) patience is
+    exponential, so a waiting caller hangs up at the constant rate ``θ = 1/patience`` and
+    the callers who hang up per second are ``θ·E[Lq]``; dividing by the arrival rate λ,
+    ``abandon_rate = θ · mean_wait`` with ``mean_wait = E[Lq]/λ`` the mean wait of ALL
+    callers (answered or not, up to the answer or the hang-up; not the ASA of answered
+    calls only). Example: 6 % hang up, mean wait 24 s → patience 400 s.
+
+    When it fails: patience that is not exponential (most callers do not hang up in the
+    first seconds, and many give up at a round figure: the rate then depends on how long
+    they have waited; Mandelbaum & Zeltyn found the ratio of abandonment to mean wait
+    still close to linear across hours in real centres, which is what makes this estimate
+    usable); an announced waiting time or a position in queue (callers decide at once,
+    not at a constant rate); callbacks offered instead of waiting; and figures that count
+    short hang-ups (under 5 s, say) as abandons or leave them out. Use the figures of one
+    queue over comparable hours.
+
+    Source: A. Mandelbaum & S. Zeltyn (2007), "Service engineering in action: the
+    Palm/Erlang-A queue, with applications to call centers", in *Advances in Services
+    Innovations*, Springer; Garnett, Mandelbaum & Reiman (2002).
+    """
+    rate = _check(abandon_rate, "abandon_rate", strict=True)
+    if rate > 1:
+        raise DataError(t("queueing.error_share", name="abandon_rate", value=abandon_rate))
+    wait = _check(mean_wait_seconds, "mean_wait_seconds")
+    if math.isinf(wait):
+        raise DataError(t("queueing.error_number", name="mean_wait_seconds", value=mean_wait_seconds))
+    return wait / rate
+
+
+def staff_to_schedule(calls_per_hour: float, aht_seconds: float, target_seconds: float, service_level: float,
+                      *, shrinkage: float = 0.0, max_occupancy: float = 1.0) -> dict:
+    """Agents on the phones for a service-level goal and an occupancy cap, and the staff to
+    schedule once breaks, training and absence are counted.
+
+    - ``agents``: the smallest count that reaches ``service_level`` (Erlang C, as
+      :func:`agents_needed`) AND keeps the occupancy ``A / agents`` at or below
+      ``max_occupancy``, i.e. ``max(agents_needed, ⌈A / max_occupancy⌉)``;
+    - ``scheduled = ⌈agents / (1 − shrinkage)⌉``: with a shrinkage of 30 %, 10 agents on the
+      phones need ⌈10 / 0.7⌉ = 15 people scheduled;
+    - ``occupancy = A / agents``; ``service_level``: the share answered within
+      ``target_seconds`` with ``agents`` (Erlang C); ``limited_by``: ``"service_level"`` or
+      ``"occupancy"``, whichever set the count.
+
+    ``shrinkage`` is a share in [0, 1), ``max_occupancy`` in (0, 1]. Source: Koole (2013),
+    *Call Center Optimization*, ch. 4 and 6 (shrinkage and occupancy in workforce planning).
+    """
+    shrink = _check(shrinkage, "shrinkage")
+    if shrink >= 1:
+        raise DataError(t("queueing.error_shrinkage", value=shrinkage))
+    cap = _check(max_occupancy, "max_occupancy", strict=True)
+    if cap > 1:
+        raise DataError(t("queueing.error_share", name="max_occupancy", value=max_occupancy))
+    a = traffic(calls_per_hour, aht_seconds)
+    needed = agents_needed(calls_per_hour, aht_seconds, target_seconds, service_level) if a > 0 else 0
+    by_cap = int(math.ceil(a / cap - 1e-9))
+    agents = max(needed, by_cap)
+    scheduled = int(math.ceil(agents / (1.0 - shrink) - 1e-9))
+    return {"agents": agents, "scheduled": scheduled,
+            "occupancy": a / agents if agents else 0.0,
+            "service_level": _service_level_or_one(calls_per_hour, aht_seconds, agents, target_seconds),
+            "limited_by": "occupancy" if by_cap > needed else "service_level"}
+
+
+def _service_level_or_one(calls_per_hour: float, aht_seconds: float, agents: int, target_seconds: float) -> float:
+    """:func:`service_level`, with 1.0 when no call comes (an empty hour misses no target)."""
+    if float(calls_per_hour) == 0:
+        return 1.0
+    return service_level(calls_per_hour, aht_seconds, agents, target_seconds)
+
+
+def _cost_inputs(waiting_cost_per_hour, abandon_cost) -> tuple[float, float]:
+    if waiting_cost_per_hour is None:
+        from .journey import waiting_cost_per_hour as default_waiting
+        waiting_cost_per_hour = default_waiting()
+    if abandon_cost is None:
+        from .losses import abandon_cost as default_abandon
+        abandon_cost = default_abandon()
+    return (_check(waiting_cost_per_hour, "waiting_cost_per_hour"), _check(abandon_cost, "abandon_cost"))
+
+
+def cost_table(calls_per_hour: float, aht_seconds: float, patience_seconds: float, *,
+               agent_cost_per_hour: float, waiting_cost_per_hour: float | None = None,
+               abandon_cost: float | None = None, max_agents: int | None = None) -> pd.DataFrame:
+    """The hourly cost of every staffing from 0 to ``max_agents`` agents (Erlang A).
+
+    Columns: ``agents``, ``p_wait``, ``p_abandon``, ``mean_wait`` (seconds, all callers),
+    and, in money per hour, ``payroll = agents · agent_cost_per_hour``, ``callers_waiting
+    = λ · mean_wait/3600 · waiting_cost_per_hour`` (what the callers pay in time and call
+    charges), ``lost_customers = λ · p_abandon · abandon_cost`` and ``total_cost``, their
+    sum. ``max_agents`` defaults to ``⌈A + 10·√A + 10⌉``. Defaults for the two costs: see
+    :func:`cost_optimal_agents`. One pass for all staffings (:func:`_erlang_a_sweep`).
+    """
+    calls = _check(calls_per_hour, "calls_per_hour")
+    aht = _check(aht_seconds, "aht_seconds", strict=True)
+    patience = _check(patience_seconds, "patience_seconds", strict=True)
+    agent_cost = _check(agent_cost_per_hour, "agent_cost_per_hour")
+    waiting_cost, lost_cost = _cost_inputs(waiting_cost_per_hour, abandon_cost)
+    a = calls * aht / 3600.0
+    top = _agents(max_agents) if max_agents is not None else int(math.ceil(a + 10 * math.sqrt(a) + 10))
+    if calls == 0:
+        table = pd.DataFrame({"agents": np.arange(0, top + 1), "p_wait": 0.0, "p_abandon": 0.0, "mean_wait": 0.0})
+    elif math.isinf(patience):
+        raise DataError(t("queueing.error_patience_finite"))
+    else:
+        table = _erlang_a_sweep(calls / 3600.0, 1.0 / aht, 1.0 / patience, max(top, 1)).iloc[: top + 1]
+    table = table.copy()
+    table["payroll"] = table["agents"] * agent_cost
+    table["callers_waiting"] = calls * table["mean_wait"] / 3600.0 * waiting_cost
+    table["lost_customers"] = calls * table["p_abandon"] * lost_cost
+    table["total_cost"] = table["payroll"] + table["callers_waiting"] + table["lost_customers"]
+    return table.reset_index(drop=True)
+
+
+def cost_optimal_agents(calls_per_hour: float, aht_seconds: float, patience_seconds: float, *,
+                        agent_cost_per_hour: float, waiting_cost_per_hour: float | None = None,
+                        abandon_cost: float | None = None, max_agents: int | None = None) -> dict:
+    """The number of agents that minimises what waiting really costs, per hour.
+
+    ``total_cost_per_hour = agents · agent_cost_per_hour + λ · (mean_wait / 3600) ·
+    waiting_cost_per_hour + λ · p_abandon · abandon_cost``, with λ calls per hour and
+    ``mean_wait`` (seconds, over all callers) and ``p_abandon`` from Erlang A
+    (M/M/N+M, mean patience ``patience_seconds``: :func:`patience_from_abandonment`
+    reads it from a centre's figures). The count is the cheapest of every staffing from 0
+    to ``max_agents`` (:func:`cost_table`); the first one wins a tie.
+
+    Defaults: ``waiting_cost_per_hour`` is the caller's cost of an hour on hold in
+    notebook 04's journey (:func:`cxkit.journey.waiting_cost_per_hour`, 36 an hour);
+    ``abandon_cost`` the loss model's chance that a badly served customer leaves times the
+    customer's value (:func:`cxkit.losses.abandon_cost`, about 83). Both are workshop
+    assumptions: put the centre's own.
+
+    Returns ``agents``, ``total_cost_per_hour``, its parts ``payroll``, ``callers_waiting``
+    and ``lost_customers`` (money per hour), ``p_abandon``, ``mean_wait``, the costs used
+    (``waiting_cost_per_hour``, ``abandon_cost``) and ``table`` (:func:`cost_table`, for the
+    chart). Source: G. Koole (2013), *Call Center Optimization*, ch. 6 (staffing on costs
+    rather than on a service level); Erlang A as in :func:`erlang_a`.
+    """
+    waiting_cost, lost_cost = _cost_inputs(waiting_cost_per_hour, abandon_cost)
+    table = cost_table(calls_per_hour, aht_seconds, patience_seconds, agent_cost_per_hour=agent_cost_per_hour,
+                       waiting_cost_per_hour=waiting_cost, abandon_cost=lost_cost, max_agents=max_agents)
+    best = table.loc[int(table["total_cost"].to_numpy().argmin())]
+    return {"agents": int(best["agents"]), "total_cost_per_hour": float(best["total_cost"]),
+            "payroll": float(best["payroll"]), "callers_waiting": float(best["callers_waiting"]),
+            "lost_customers": float(best["lost_customers"]), "p_abandon": float(best["p_abandon"]),
+            "mean_wait": float(best["mean_wait"]), "waiting_cost_per_hour": waiting_cost,
+            "abandon_cost": lost_cost, "table": table}
+
+
+def load_profile(source=None, *, name: str | None = None) -> pd.DataFrame:
+    """A day's call volume by interval: :func:`cxkit.io.load_volume_profile` of ``source``,
+    default the shipped sample ``data/sample_day_profile.csv`` (a generated day, 30-minute
+    intervals)."""
+    from pathlib import Path
+
+    from .io import load_volume_profile
+
+    if source is None:
+        source = Path(__file__).resolve().parent.parent / "data" / "sample_day_profile.csv"
+    return load_volume_profile(source, name=name)
+
+
+def day_plan(profile: pd.DataFrame, aht_seconds: float, patience_seconds: float, *,
+             agent_cost_per_hour: float, target_seconds: float = 20.0, service_level: float = 0.8,
+             shrinkage: float = 0.0, max_occupancy: float = 1.0,
+             waiting_cost_per_hour: float | None = None, abandon_cost: float | None = None) -> pd.DataFrame:
+    """Staffing for each interval of a day, twice: to a service-level goal (80 % in 20 s by
+    default) and to the money.
+
+    ``profile`` has ``start``, ``minutes`` (interval length) and ``calls`` (calls offered in
+    the interval), as :func:`load_profile` returns it; each interval is taken as a steady
+    hour-rate ``calls_per_hour = calls · 60 / minutes``. For each plan: ``agents_*`` on the
+    phones and ``scheduled_*`` (:func:`staff_to_schedule` for the goal; for the money
+    :func:`cost_optimal_agents` and the same shrinkage), and the interval's costs in money,
+    each per-hour cost times ``minutes / 60``: ``payroll_*``, ``callers_waiting_*``,
+    ``lost_customers_*`` and ``cost_*``, all with Erlang A (callers hang up whatever the
+    plan assumed). Suffixes: ``_goal`` and ``_money``. Sum the columns for the day
+    (:func:`day_summary`).
+    """
+    shrink = _check(shrinkage, "shrinkage")
+    if shrink >= 1:
+        raise DataError(t("queueing.error_shrinkage", value=shrinkage))
+    waiting_cost, lost_cost = _cost_inputs(waiting_cost_per_hour, abandon_cost)
+    rows = []
+    for _, rec in profile.iterrows():
+        hours = float(rec["minutes"]) / 60.0
+        rate = float(rec["calls"]) / hours
+        goal = staff_to_schedule(rate, aht_seconds, target_seconds, service_level,
+                                 shrinkage=shrink, max_occupancy=max_occupancy)
+        a = rate * float(aht_seconds) / 3600.0
+        top = max(int(math.ceil(a + 10 * math.sqrt(a) + 10)), goal["agents"])
+        money = cost_optimal_agents(rate, aht_seconds, patience_seconds, agent_cost_per_hour=agent_cost_per_hour,
+                                    waiting_cost_per_hour=waiting_cost, abandon_cost=lost_cost, max_agents=top)
+        at_goal = money["table"].loc[goal["agents"]]
+        row = {"start": rec["start"], "minutes": float(rec["minutes"]), "calls": float(rec["calls"]),
+               "calls_per_hour": rate, "agents_goal": goal["agents"], "scheduled_goal": goal["scheduled"],
+               "agents_money": money["agents"],
+               "scheduled_money": int(math.ceil(money["agents"] / (1.0 - shrink) - 1e-9))}
+        for part in ("payroll", "callers_waiting", "lost_customers"):
+            row[f"{part}_goal"] = float(at_goal[part]) * hours
+            row[f"{part}_money"] = money[part] * hours
+        row["cost_goal"] = float(at_goal["total_cost"]) * hours
+        row["cost_money"] = money["total_cost_per_hour"] * hours
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def day_summary(plan: pd.DataFrame) -> pd.DataFrame:
+    """The day's totals of :func:`day_plan`, one row per plan (``goal``, ``money``):
+    ``agent_hours`` (on the phones), ``scheduled_hours``, ``payroll``, ``callers_waiting``,
+    ``lost_customers`` and ``cost`` (money)."""
+    hours = plan["minutes"] / 60.0
+    out = {}
+    for plan_name in ("goal", "money"):
+        out[plan_name] = {"agent_hours": float((plan[f"agents_{plan_name}"] * hours).sum()),
+                          "scheduled_hours": float((plan[f"scheduled_{plan_name}"] * hours).sum()),
+                          **{part: float(plan[f"{part}_{plan_name}"].sum())
+                             for part in ("payroll", "callers_waiting", "lost_customers")},
+                          "cost": float(plan[f"cost_{plan_name}"].sum())}
+    return pd.DataFrame(out).T
