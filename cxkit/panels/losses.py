@@ -27,6 +27,23 @@ DEFAULTS = {"target_bad_call_rate": 0.08, "plan_cost": 250_000.0, "one_off_cost"
             "opex": 4_000_000.0, "other_failure_costs": 250_000.0}
 N_DRAWS = 20000
 _WIDE = {"description_width": "320px"}
+_INPUT = {"description_width": "250px"}
+#: The dashboard's two columns: the headline and the sliders on the left stay in view
+#: (sticky, scrolling inside themselves) while the charts on the right scroll by; both
+#: fit side by side on a 1366 × 768 screen (issue 15), the charts scaled to their column.
+LAYOUT_CSS = """<style>
+.cxkit-loss-bench {align-items: flex-start; gap: 16px; width: 100%;}
+.cxkit-loss-controls {position: sticky; top: 0; z-index: 2; background: white;
+  flex: 0 0 640px; width: 640px; max-height: 100vh; overflow-y: auto; overflow-x: hidden;}
+.cxkit-loss-controls > * {flex-shrink: 0 !important;}
+.cxkit-loss-controls .cxkit-input .widget-label {white-space: normal; line-height: 1.15; height: auto;
+  max-height: 2.4em; overflow: hidden;}
+.cxkit-loss-controls .cxkit-input {height: auto; min-height: 28px;}
+.cxkit-loss-controls .cxkit-total div:first-child {font-size: 130% !important;}
+.cxkit-loss-charts {flex: 1 1 auto; min-width: 0;}
+.cxkit-loss-charts .cxkit-chart svg {max-width: 100%; height: auto;}
+.cxkit-loss-unit {overflow: hidden; white-space: nowrap; text-overflow: ellipsis;}
+</style>"""
 
 
 def _finite(x) -> bool:
@@ -90,10 +107,11 @@ class LossDashboard:
         self.sliders: dict[str, widgets.FloatSlider] = {}
         self.units: dict[str, widgets.HTML] = {}
         for name in losses.INPUTS:
-            slider = widgets.FloatSlider(min=0.0, max=1.0, continuous_update=False, style=_WIDE,
-                                         layout=widgets.Layout(width="680px", flex="0 0 auto"))
+            slider = widgets.FloatSlider(min=0.0, max=1.0, continuous_update=False, style=_INPUT,
+                                         layout=widgets.Layout(width="500px", flex="0 0 auto"))
             self.sliders[name] = styled(slider, "cxkit-input", f"cxkit-input-{name}")
-            self.units[name] = widgets.HTML(layout=widgets.Layout(flex="1 1 auto"))
+            self.units[name] = styled(widgets.HTML(layout=widgets.Layout(flex="1 1 auto", width="110px")),
+                                      "cxkit-loss-unit")
             slider.observe(self._on_input, names="value")
         self.company = styled(widgets.ToggleButtons(
             options=[(t("losses.sample_company"), "sample"), (t("losses.own_file"), "own")],
@@ -104,10 +122,10 @@ class LossDashboard:
         self.reset = styled(widgets.Button(description=t("losses.reset"), icon="undo",
                                            layout=widgets.Layout(width="260px")), "cxkit-reset")
         self.total = styled(widgets.HTML(), "cxkit-total")
-        self.breakdown = ChartView()
-        self.histogram = ChartView()
-        self.sensitivity = ChartView()
-        self.nonq_chart = ChartView()
+        self.breakdown = styled(ChartView(), "cxkit-chart-breakdown")
+        self.histogram = styled(ChartView(), "cxkit-chart-distribution")
+        self.sensitivity = styled(ChartView(), "cxkit-chart-tornado")
+        self.nonq_chart = styled(ChartView(), "cxkit-chart-non-quality")
         # the audit's calls ------------------------------------------------------------
         self.calls_source = styled(widgets.ToggleButtons(
             options=[(t("pages.audit_calls.assumptions"), "assumptions"), (t("pages.audit_calls.room"), "store"),
@@ -372,16 +390,14 @@ class LossDashboard:
         groups = [card(t(f"losses.group.{g}"),
                        *[widgets.HBox([self.sliders[n], self.units[n]]) for n in names])
                   for g, names in losses.GROUPS.items()]
+        controls = styled(widgets.VBox([self.total, widgets.HBox([self.reset]), *groups]), "cxkit-loss-controls")
+        charts_column = styled(widgets.VBox([self.breakdown, self.histogram, self.sensitivity]), "cxkit-loss-charts")
         return widgets.VBox([
+            widgets.HTML(LAYOUT_CSS),
             widgets.HBox([self.company, self.upload]),
             self.status,
-            self.total,
-            widgets.HBox([self.reset]),
+            styled(widgets.HBox([controls, charts_column]), "cxkit-loss-bench"),
             card(t("pages.audit_calls.title"), self.calls_source, self.calls_text, self.bands_chart),
-            *groups,
-            self.breakdown,
-            self.histogram,
-            self.sensitivity,
             card(t("losses.plan.title"), self.target, self.plan_cost, self.one_off, self.years, self.plan_text),
             card(t("losses.audit.title"), self.audit_calls, self.audit_fixed, self.audit_per_call, self.audit_text,
                  self.worth_text, widgets.HBox([self.best_button]), self.best_text, self.worth_chart),

@@ -144,3 +144,35 @@ def test_the_audits_calls_set_the_bad_call_rate_and_the_band_narrows(page, voila
 def assert_no_error_but_status(page) -> None:
     """No traceback on the page (a refusal in the status line is expected)."""
     assert "Traceback" not in page.content()
+
+
+def test_sliders_beside_the_headline_and_charts_on_a_laptop_screen(browser, voila):
+    """losses at 1366 × 768: the bad-call-rate slider, the headline and the breakdown chart
+    are in view together, the slider left of the charts; after a move every chart whose
+    data changed is drawn again and the page shows no error"""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        open_notebook(page, voila, "05_estimating_the_losses", lang="fr")
+        handle = page.locator(".cxkit-input-bad_call_rate .noUi-handle")
+        handle.scroll_into_view_if_needed()
+        charts = [".cxkit-chart-breakdown", ".cxkit-chart-distribution", ".cxkit-chart-tornado"]
+        page.locator(charts[0]).scroll_into_view_if_needed()
+        slider = page.locator(".cxkit-input-bad_call_rate").bounding_box()
+        total = page.locator(".cxkit-total").bounding_box()
+        chart = page.locator(charts[0]).bounding_box()
+        for name, box in (("slider", slider), ("headline", total), ("chart", chart)):
+            assert box["y"] >= -1 and box["y"] + min(box["height"], 100) <= 768, f"{name} out of view: {box}"
+        assert slider["x"] + slider["width"] <= chart["x"] + 1, "the slider is not beside the charts"
+        assert chart["x"] + chart["width"] <= 1366, "the charts run off the screen"
+        before = page.evaluate("s => s.map(c => document.querySelector(c).innerHTML)", charts)
+        handle.focus()
+        handle.press("ArrowRight")
+        page.wait_for_function(
+            "([s, b]) => s.every((c, i) => document.querySelector(c).innerHTML !== b[i])", arg=[charts, before],
+            timeout=15_000)
+        assert_no_error(page)
+        screenshot(page, "05_estimating_the_losses_1366x768")
+    finally:
+        context.close()
