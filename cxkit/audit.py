@@ -377,7 +377,8 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     ``critical_failed``; ``good = score ≥ good_threshold − 1e-9 and not critical_failed``
     (:data:`SCORE_TOLERANCE`: weights 0.3, 0.4, 0.9, 0.35, 0.35, 0.2 with marks 1, 0, 1,
     0, 1, 1 give 69.99999999999997 in floating point, which is 70 and good).
-    Computed on the whole calls × criteria matrix at once (no loop over calls).
+    Computed column by column on the whole table (no loop over calls, and no copy of
+    the calls × criteria matrix: :func:`_column_scores`).
 
     Returns
     -------
@@ -392,30 +393,66 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
     DataError
         A criterion column is missing, or a call has no applicable criterion.
     """
-    marks = criterion_marks(calls, grid)
+    missing = [c for c in grid["criterion"] if c not in calls.columns]
+    if missing:
+        raise DataError(t("io.missing_column", expected=", ".join(grid["criterion"])),
+                        file=calls.attrs.get("source"), row=1, column=missing[0])
     weights = grid["weight"].to_numpy(np.float64)
     names = sections(grid)
     section_of = grid["section"].to_numpy()
-    # column 0: the whole grid; then one column per section (its criteria's weights)
-    # the last column (all ones) counts the applicable criteria
-    matrix = np.column_stack([weights] + [np.where(section_of == s, weights, 0.0) for s in names]
-                             + [np.ones_like(weights)])
-    scores, totals = _weighted_means(marks, matrix)
-    score, total = scores[:, 0], totals[:, 0]
+    # row 0: the whole grid; then one row per section (its criteria's weights)
+    # the last row (all ones) counts the applicable criteria
+    matrix = np.vstack([weights] + [np.where(section_of == s, weights, 0.0) for s in names]
+                       + [np.ones_like(weights)])
+    scores, totals, failed = _column_scores(calls, grid, matrix)
+    score, total = scores[0], totals[0]
     empty = total == 0
     if empty.any():
         pos = int(np.argmax(empty))
         row = calls.index[pos] if calls.index.name == "row" else pos + 2
         raise DataError(t("audit.no_applicable"), file=calls.attrs.get("source"), row=row)
-    critical = grid["critical"].to_numpy(bool)
-    failed = (marks[:, critical] == 0.0).any(axis=1)
     out = {c: calls[c].to_numpy() for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
     out.update(score=score, critical_failed=failed, good=(score >= good_threshold - SCORE_TOLERANCE) & ~failed,
-               applicable=np.rint(totals[:, -1]).astype(np.int64))
+               applicable=np.rint(totals[-1]).astype(np.int64))
     for i, section in enumerate(names):
-        out[section] = scores[:, i + 1]
+        out[section] = scores[i + 1]
     index = pd.Index(calls["call_id"].to_numpy() if "call_id" in calls else calls.index, name="call_id")
     return pd.DataFrame(out, index=index)
+
+
+def _column_scores(calls: pd.DataFrame, grid: pd.DataFrame,
+                   weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``100 · Σ w·s / Σ w`` over applicable marks for each row of ``weights`` (groups ×
+    criteria: the total, each section, the count), read one criterion column at a time.
+
+    The same sums, in the same order, as :func:`criterion_marks` then
+    :func:`_weighted_means` (so the same numbers to the last bit), without the calls ×
+    criteria copies: each column of the table is read in place and only one column's
+    marks exist at a time. Returns (scores, total applicable weight) as groups × calls,
+    and whether a critical criterion was marked 0, per call."""
+    n = len(calls)
+    earned = np.zeros((len(weights), n))
+    total = np.zeros((len(weights), n))
+    failed = np.zeros(n, dtype=bool)
+    best = grid["best"].to_numpy(np.float64)
+    worst = grid["worst"].to_numpy(np.float64)
+    critical = grid["critical"].to_numpy(bool)
+    for j, criterion in enumerate(grid["criterion"]):
+        marks = calls[criterion].to_numpy(dtype=np.float64) - worst[j]  # a new array: the table is untouched
+        marks /= best[j] - worst[j]
+        np.clip(marks, 0.0, 1.0, out=marks)  # NaN stays NaN
+        applies = ~np.isnan(marks)
+        if critical[j]:
+            failed |= marks == 0.0
+        np.nan_to_num(marks, copy=False, nan=0.0)
+        for k in np.flatnonzero(weights[:, j]):
+            earned[k] += marks * weights[k, j]
+            total[k] += applies * weights[k, j]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = earned / total
+    np.clip(share, 0.0, 1.0, out=share)  # rounding can give 1.0000000000000002
+    share *= 100.0
+    return share, total, failed
 
 
 def sections(grid: pd.DataFrame) -> list[str]:
