@@ -32,7 +32,8 @@ __all__ = [
     "agents_needed", "staffing_table", "erlang_a", "erlang_a_service_level",
     "simulate_queue", "simulation_check", "dropped_calls", "dropped_calls_table",
     "detection_probability", "patience_from_abandonment", "staff_to_schedule", "cost_table",
-    "cost_optimal_agents", "load_profile", "day_plan", "day_summary",
+    "cost_optimal_agents", "dashboard_service_level", "dashboard_agents_needed", "load_profile", "day_plan",
+    "day_summary",
 ]
 
 
@@ -768,6 +769,44 @@ def cost_optimal_agents(calls_per_hour: float, aht_seconds: float, patience_seco
             "lost_customers": float(best["lost_customers"]), "p_abandon": float(best["p_abandon"]),
             "mean_wait": float(best["mean_wait"]), "waiting_cost_per_hour": waiting_cost,
             "abandon_cost": lost_cost, "table": table}
+
+
+def dashboard_service_level(calls_per_hour: float, aht_seconds: float, agents: int, patience_seconds: float,
+                            target_seconds: float) -> float:
+    """The service level a dashboard shows when it leaves the callers who hung up out:
+    answered within ``target_seconds`` divided by calls answered, ``SL_all / (1 − p_abandon)``
+    in Erlang A (:func:`erlang_a_service_level` over :func:`erlang_a`'s ``served``).
+
+    Callers who hang up shorten the queue for the others and vanish from the ratio, so this
+    figure is higher than the share of ALL callers answered in time, and higher than
+    Erlang C's for the same team: hanging up flatters the service level. 1.0 when nobody is
+    answered at all would be meaningless, so 0.0 is returned then.
+    """
+    lam = _check(calls_per_hour, "calls_per_hour") / 3600.0
+    aht = _check(aht_seconds, "aht_seconds", strict=True)
+    n = _agents(agents)
+    patience = _check(patience_seconds, "patience_seconds", strict=True)
+    target = _check(target_seconds, "target_seconds")
+    if math.isinf(patience) or lam == 0:
+        return erlang_a_service_level(calls_per_hour, aht_seconds, n, patience, target)
+    if n == 0:
+        return 0.0
+    closed = _erlang_a_closed(lam, 1.0 / aht, n, 1.0 / patience, target)
+    served = 1.0 - closed["p_abandon"]
+    return min(closed["service_level"] / served, 1.0) if served > 0 else 0.0
+
+
+def dashboard_agents_needed(calls_per_hour: float, aht_seconds: float, target_seconds: float,
+                            service_level: float, patience_seconds: float) -> int:
+    """The smallest staffing whose :func:`dashboard_service_level` reaches ``service_level``:
+    the count a centre that leaves hang-ups out of its figures would call "on target"
+    (never more than Erlang C's :func:`agents_needed`)."""
+    ceiling = agents_needed(calls_per_hour, aht_seconds, target_seconds, service_level)
+    n = 1
+    while n < ceiling and dashboard_service_level(calls_per_hour, aht_seconds, n, patience_seconds,
+                                                  target_seconds) < service_level:
+        n += 1
+    return n
 
 
 def load_profile(source=None, *, name: str | None = None) -> pd.DataFrame:

@@ -74,3 +74,62 @@ def dropped_calls_chart(data: pd.DataFrame, *, title: str | None = None, drop_sh
         layers.append(alt.Chart(pd.DataFrame({"d": [drop_share]})).mark_rule(color=COLORS["neutral"]).encode(x="d:Q"))
     return decorate(alt.layer(*layers), title=title if title is not None else t("queueing.chart_trick_title"),
                     width=width, height=height)
+
+
+def cost_curve_chart(data: pd.DataFrame, *, optimum: int | None = None, goal_agents: int | None = None,
+                     dashboard_agents: int | None = None, goal_label: str | None = None,
+                     title: str | None = None, width: int | None = None, height: int | None = None,
+                     **options) -> alt.LayerChart:
+    """What each staffing costs per hour: the total, the payroll, the callers' waiting and
+    the customers lost with the calls that hang up, against the number of agents.
+
+    ``data`` is :func:`cxkit.queueing.cost_table`'s table (the rows to show). Vertical
+    rules mark ``optimum`` (the cheapest count), ``goal_agents`` (the service-level goal,
+    labelled ``goal_label``, e.g. "80 % in 20 s") and ``dashboard_agents`` (the count that
+    meets the same goal on a dashboard that leaves the callers who hung up out); each rule
+    carries its label at the top.
+    """
+    series = {"total_cost": t("queueing.chart_cost_total"), "payroll": t("queueing.chart_cost_payroll"),
+              "callers_waiting": t("queueing.chart_cost_waiting"),
+              "lost_customers": t("queueing.chart_cost_lost")}
+    frame = data.loc[:, ["agents", *series]]
+    long = frame.melt(id_vars="agents", value_vars=list(series), var_name="series", value_name="cost")
+    long["series"] = long["series"].map(series)
+    domain = [int(frame["agents"].min()), int(frame["agents"].max())]
+    top = float(min(frame["total_cost"].max(), 3 * frame["total_cost"].min())) if len(frame) else 1.0
+    x = alt.X("agents:Q", title=t("queueing.chart_agents"), scale=alt.Scale(domain=domain, nice=False),
+              axis=alt.Axis(format="d", tickMinStep=1))
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", columns=2, labelLimit=0),
+                       scale=alt.Scale(domain=list(series.values()),
+                                       range=[COLORS["accent"], COLORS["neutral"], COLORS["warn"], COLORS["bad"]]))
+    lines = alt.Chart(long).mark_line(clip=True).encode(
+        x=x, y=alt.Y("cost:Q", title=t("queueing.chart_cost_axis"), scale=alt.Scale(domain=[0, top]),
+                     axis=alt.Axis(format="~s")),
+        color=colour, strokeWidth=alt.StrokeWidth("series:N", legend=None, scale=alt.Scale(
+            domain=list(series.values()), range=[3.5, 1.8, 1.8, 1.8])))
+    marks = []
+    if optimum is not None:
+        marks.append((optimum, t("queueing.chart_cost_optimum"), "optimum", 0))
+    if goal_agents is not None:
+        marks.append((goal_agents, goal_label or t("queueing.chart_cost_goal"), "goal", 1))
+    if dashboard_agents is not None and dashboard_agents != goal_agents:
+        marks.append((dashboard_agents, t("queueing.chart_cost_dashboard"), "dashboard", 2))
+    rules = pd.DataFrame([{"agents": n, "label": label, "kind": kind, "cost": top * (1 - 0.08 * row)}
+                          for n, label, kind, row in marks if domain[0] <= n <= domain[1]],
+                         columns=["agents", "label", "kind", "cost"])
+    layers = [lines]
+    if len(rules):
+        kinds = alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["optimum", "goal", "dashboard"],
+                                                                 range=[COLORS["good"], COLORS["accent"], COLORS["bad"]]))
+        base = alt.Chart(rules).encode(x=alt.X("agents:Q", scale=alt.Scale(domain=domain, nice=False)), color=kinds)
+        layers.append(base.mark_rule(strokeDash=[5, 3], strokeWidth=2))
+        layers.append(base.mark_text(align="left", baseline="top", dx=4, dy=4, fontSize=12, fontWeight="bold")
+                      .encode(y=alt.Y("cost:Q", scale=alt.Scale(domain=[0, top])), text="label:N"))
+    if optimum is not None and domain[0] <= optimum <= domain[1]:
+        point = frame.loc[frame["agents"] == optimum, ["agents", "total_cost"]]
+        layers.append(alt.Chart(point).mark_point(filled=True, size=90, color=COLORS["good"]).encode(
+            x=alt.X("agents:Q", scale=alt.Scale(domain=domain, nice=False)),
+            y=alt.Y("total_cost:Q", scale=alt.Scale(domain=[0, top]))))
+    return decorate(alt.layer(*layers).resolve_scale(color="independent"),
+                    title=title if title is not None else t("queueing.chart_cost_title"),
+                    width=width, height=height)

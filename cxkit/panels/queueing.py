@@ -8,7 +8,7 @@ import math
 import ipywidgets as widgets
 
 from .. import queueing
-from ..i18n import fmt_number, fmt_percent, t
+from ..i18n import fmt_money, fmt_number, fmt_percent, t
 from .base import ChartView, Status, guarded, styled
 
 _SLIDER = dict(continuous_update=False, style={"description_width": "190px"}, layout=widgets.Layout(width="480px"))
@@ -135,3 +135,103 @@ def impatience_panel(calls_per_hour: int = 120, aht_seconds: int = 300, agents: 
         widget.observe(redraw, names="value")
     redraw()
     return styled(widgets.VBox([staff, patience, drop, mystery, figures, chart, status]), "cxkit-impatience-panel")
+
+
+def cost_html(calls_per_hour: float, aht_seconds: float, patience_seconds: float, target_seconds: float,
+              goal: float, result: dict, goal_agents: int, dashboard_agents: int) -> str:
+    """Three staffings side by side (the cheapest, the service-level goal, the same goal on a
+    dashboard that leaves hang-ups out), then who pays the cheapest staffing's cost."""
+    table = result["table"].set_index("agents")
+    target = fmt_number(target_seconds)
+    columns = [(t("queueing.cost_col_cheapest"), result["agents"]),
+               (t("queueing.cost_col_goal", goal=fmt_percent(goal), target=target), goal_agents),
+               (t("queueing.cost_col_dashboard"), dashboard_agents)]
+
+    def row(label, fn):
+        return (label, *[fn(n) for _, n in columns])
+
+    def sl_all(n):
+        return queueing.erlang_a_service_level(calls_per_hour, aht_seconds, n, patience_seconds, target_seconds)
+
+    rows = [row(t("queueing.agents"), lambda n: fmt_number(n)),
+            row(t("queueing.cost_payroll"), lambda n: fmt_money(table.at[n, "payroll"])),
+            row(t("queueing.cost_waiting"), lambda n: fmt_money(table.at[n, "callers_waiting"])),
+            row(t("queueing.cost_lost"), lambda n: fmt_money(table.at[n, "lost_customers"])),
+            row(t("queueing.cost_total"), lambda n: fmt_money(table.at[n, "total_cost"])),
+            row(t("queueing.p_abandon"), lambda n: fmt_percent(table.at[n, "p_abandon"], 1)),
+            row(t("queueing.sl_all", target=target), lambda n: fmt_percent(sl_all(n))),
+            row(t("queueing.cost_sl_dashboard", target=target),
+                lambda n: fmt_percent(queueing.dashboard_service_level(calls_per_hour, aht_seconds, n,
+                                                                       patience_seconds, target_seconds)))]
+    total = result["total_cost_per_hour"]
+    unseen = (result["callers_waiting"] + result["lost_customers"]) / total if total > 0 else 0.0
+    extra = table.at[goal_agents, "total_cost"] - total
+    sentence = t("queueing.cost_sentence", unseen=fmt_percent(unseen, 1),
+                 callers=fmt_percent(result["callers_waiting"] / total if total > 0 else 0.0, 1),
+                 lost=fmt_percent(result["lost_customers"] / total if total > 0 else 0.0, 1),
+                 extra=fmt_money(extra), goal=fmt_percent(goal), target=target)
+    return (_table(rows, header=["", *[c for c, _ in columns]])
+            + f"<p class='cxkit-cost-sentence'>{html.escape(sentence)}</p>")
+
+
+def cost_panel(calls_per_hour: int = 120, aht_seconds: int = 300, patience_seconds: int = 180,
+               agent_cost_per_hour: int = 35, waiting_cost_per_hour: float | None = None,
+               abandon_cost: float | None = None, target_seconds: int = 20, goal: float = 0.8) -> widgets.VBox:
+    """How many agents is it worth paying? Sliders for the calls, the handling time, the
+    callers' patience and the three costs (an agent's hour, a caller's hour of waiting, a
+    caller who hangs up); the cost of every staffing (:func:`cxkit.queueing.cost_table`)
+    drawn as a curve with the cheapest count, the service-level goal and the count a
+    dashboard without hang-ups calls "on target". Defaults for the two customer costs come
+    from 04's journey (36 € an hour) and the loss model (about 83 € a lost caller)."""
+    from .. import journey, losses
+
+    if waiting_cost_per_hour is None:
+        waiting_cost_per_hour = journey.waiting_cost_per_hour()
+    if abandon_cost is None:
+        abandon_cost = losses.abandon_cost()
+    calls = styled(widgets.IntSlider(value=calls_per_hour, min=10, max=3000, step=10,
+                                     description=t("queueing.calls_per_hour"), **_SLIDER), "cxkit-cost-calls")
+    aht = styled(widgets.IntSlider(value=aht_seconds, min=30, max=1200, step=10,
+                                   description=t("queueing.aht"), **_SLIDER), "cxkit-cost-aht")
+    patience = styled(widgets.IntSlider(value=patience_seconds, min=10, max=1200, step=5,
+                                        description=t("queueing.patience"), **_SLIDER), "cxkit-cost-patience")
+    agent = styled(widgets.IntSlider(value=agent_cost_per_hour, min=5, max=150,
+                                     description=t("queueing.cost_agent_slider"), **_SLIDER), "cxkit-cost-agent")
+    waiting = styled(widgets.IntSlider(value=int(round(waiting_cost_per_hour)), min=0, max=150,
+                                       description=t("queueing.cost_waiting_slider"), **_SLIDER), "cxkit-cost-waiting")
+    lost = styled(widgets.IntSlider(value=int(round(abandon_cost)), min=0, max=1000, step=1,
+                                    description=t("queueing.cost_lost_slider"), **_SLIDER), "cxkit-cost-lost")
+    figures = styled(widgets.HTML(), "cxkit-cost-figures")
+    chart = ChartView()
+    status = Status()
+
+    @guarded(status)
+    def redraw(change=None):
+        result = queueing.cost_optimal_agents(calls.value, aht.value, patience.value,
+                                              agent_cost_per_hour=agent.value, waiting_cost_per_hour=waiting.value,
+                                              abandon_cost=lost.value)
+        table = result["table"]
+        needed = queueing.agents_needed(calls.value, aht.value, target_seconds, goal)
+        shown = queueing.dashboard_agents_needed(calls.value, aht.value, target_seconds, goal, patience.value)
+        if needed > int(table["agents"].max()):  # the goal beyond the sweep: widen it
+            result = queueing.cost_optimal_agents(calls.value, aht.value, patience.value,
+                                                  agent_cost_per_hour=agent.value,
+                                                  waiting_cost_per_hour=waiting.value, abandon_cost=lost.value,
+                                                  max_agents=needed + 5)
+            table = result["table"]
+        figures.value = cost_html(calls.value, aht.value, patience.value, target_seconds, goal, result,
+                                  needed, shown)
+        marks = (result["agents"], needed, shown)
+        width = max(marks) - min(marks)
+        low = max(0, min(marks) - max(3, width // 2))
+        high = min(int(table["agents"].max()), max(marks) + max(4, width // 2))
+        label = t("queueing.cost_goal_label", goal=fmt_percent(goal), target=fmt_number(target_seconds))
+        chart.draw("queueing.cost_curve_chart", table[(table["agents"] >= low) & (table["agents"] <= high)],
+                   optimum=result["agents"], goal_agents=needed, dashboard_agents=shown, goal_label=label)
+        status.clear()
+
+    for widget in (calls, aht, patience, agent, waiting, lost):
+        widget.observe(redraw, names="value")
+    redraw()
+    return styled(widgets.VBox([calls, aht, patience, agent, waiting, lost, figures, chart, status]),
+                  "cxkit-cost-panel")
