@@ -317,7 +317,50 @@ def uploaded_file(upload: widgets.FileUpload) -> tuple[str, bytes] | None:
 
 
 def card(title: str, *children: widgets.Widget) -> widgets.VBox:
-    """A titled box grouping a few widgets."""
-    head = widgets.HTML(f"<h4 style='margin:4px 0'>{html.escape(title)}</h4>")
-    return widgets.VBox([head, *children], layout=widgets.Layout(
-        border="1px solid #ddd", padding="6px 10px", margin="4px 0"))
+    """A titled box grouping a few widgets (the app's card: see the template's CSS)."""
+    head = widgets.HTML(f"<h4 class='cxkit-card-title'>{html.escape(title)}</h4>")
+    box = widgets.VBox([head, *children], layout=widgets.Layout(
+        border="1px solid #dde3ea", padding="8px 12px", margin="6px 0"))
+    box.add_class("cxkit-card")
+    return box
+
+
+def _label(text: str) -> str:
+    """A label key translated by :func:`t`, or the text itself when it is not a key."""
+    from ..i18n import labels
+
+    return t(text) if text in labels() else str(text)
+
+
+def headline_html(items, *, css: str = "") -> str:
+    """Headline figures as a row of cards: ``items`` are ``(label, value)`` or
+    ``(label, value, note)``; a label is a label key or a text, the value a text already
+    formatted by :mod:`cxkit.i18n` (``fmt_money``…). Returns HTML, for a panel that
+    rewrites its own ``widgets.HTML``; :func:`headline` makes the widget."""
+    cards = []
+    for item in items:
+        label, value, note = (tuple(item) + ("",))[:3]
+        extra = f'<div class="cxkit-headline-note">{html.escape(str(note))}</div>' if note else ""
+        cards.append(f'<div class="cxkit-headline-card"><div class="cxkit-headline-label">'
+                     f'{html.escape(_label(label))}</div><div class="cxkit-headline-value">'
+                     f'{html.escape(str(value))}</div>{extra}</div>')
+    return f'<div class="cxkit-headline {html.escape(css)}">{"".join(cards)}</div>'
+
+
+def headline(items, *, css: str = "") -> widgets.HTML:
+    """The widget of :func:`headline_html`."""
+    view = widgets.HTML(headline_html(items, css=css))
+    view.add_class("cxkit-headline-box")
+    return view
+
+
+def figures(rows, *, caption: str = "") -> widgets.HTML:
+    """A small two-column table of formatted figures, for a page: ``rows`` are
+    ``(label, text)``, the label a label key or a text, the text formatted by
+    :mod:`cxkit.i18n`. Used where a cell would otherwise print a Python dict or Series."""
+    head = f"<caption>{html.escape(_label(caption))}</caption>" if caption else ""
+    body = "".join(f"<tr><th scope='row'>{html.escape(_label(k))}</th><td>{html.escape(str(v))}</td></tr>"
+                   for k, v in rows)
+    view = widgets.HTML(f'<table class="cxkit-figures">{head}{body}</table>')
+    view.add_class("cxkit-figures-box")
+    return view

@@ -40,6 +40,14 @@ def results_html(table: pd.DataFrame) -> str:
             f"{html.escape(t('journey.measure'))}</th>{head}</tr>{rows}</table>")
 
 
+def cost_figures(cost: dict) -> widgets.HTML:
+    """One journey's cost (:func:`cxkit.journey.call_cost`) as a table of labelled,
+    formatted figures in the page's language."""
+    from .base import figures
+
+    return figures([(f"journey.{key}", _format(key, cost[key])) for key in _ROWS])
+
+
 def _sliders(steps: pd.DataFrame, name: str) -> list[widgets.FloatSlider]:
     labels = journey.clean_steps(steps)["label"]
     return [styled(widgets.FloatSlider(value=float(m), min=0, max=30, step=0.5, description=label, readout_format=".1f",

@@ -128,6 +128,16 @@ def cliff_panel(horizon_years: int = 10) -> widgets.VBox:
     return widgets.VBox([every, leave, offer, revenue, out, view, status])
 
 
+def revenue_figures(loss: dict) -> widgets.HTML:
+    """The cliff's revenue (:func:`cxkit.retention.cliff_revenue_loss`: satisfied, unhappy
+    and lost revenue) as headline cards in the page's language."""
+    from .base import headline
+
+    return headline([("pages.fig.revenue_satisfied", fmt_number(loss["satisfied"])),
+                     ("pages.fig.revenue_unhappy", fmt_number(loss["unhappy"])),
+                     ("pages.fig.revenue_loss", fmt_number(loss["loss"]))])
+
+
 def keep_or_replace_panel() -> widgets.VBox:
     """Keeping customers at risk versus replacing them, with the cost ratio as a slider."""
     at_risk = _slider("retention.at_risk", 500, 0, 5000, 50)
