@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as widgets
 
-from .. import nav
+from .. import nav, workshop
 from ..i18n import get_language, set_language, t
 from .base import Status, guarded, styled
 
@@ -38,8 +38,10 @@ def trainer_html(lang: str) -> str:
     folds = "".join(
         f"<details class='cxkit-run-sheet-fold'><summary>{html.escape(t(f'guide.run_sheet.{cut}', lang))}</summary>"
         f"{nav.run_sheet_html(cut, lang)}</details>" for cut in ("full", "manager"))
+    console = (f"<p><a class='cxkit-console-link' href='{html.escape(f'trainer.ipynb?lang={lang}')}'>"
+               f"{html.escape(t('console.link', lang))}</a> · {html.escape(t('console.link_note', lang))}</p>")
     return (f"<h4>{html.escape(t('guide.trainer_heading', lang))}</h4>"
-            f"<p class='cxkit-guide-links'>{links}</p>{folds}")
+            f"<p class='cxkit-guide-links'>{links}</p>{console}{folds}")
 
 
 def home_panel() -> widgets.VBox:
@@ -60,7 +62,7 @@ def home_panel() -> widgets.VBox:
 
     @guarded(status)
     def on_change(change):
-        new = set_language(change["new"], remember=True)
+        new = workshop.save_language(set_language(change["new"]))  # kept in the store's settings
         choice.description = t("lang.choose", new)
         intro.value = _intro_html(new)
         steps.value = nav.workshop_map_html(new)
