@@ -92,6 +92,45 @@ if __name__ == "__main__":  # `python voila.py IP PORT`: the banner `make app` p
     sys.exit(0)
 
 CELL_TIMEOUT_S = int(os.environ.get("CXKIT_CELL_TIMEOUT", "120"))  # the tests shorten it
+#: Quick start. On a small machine (two cores or fewer) the chart engine starts
+#: ``ENGINE_DELAY_S`` after the server, the preheated kernels of the first pool
+#: ``STAGGER_S`` after it and each further pool ``POOL_STEP_S`` later, so that the server
+#: answers its first page without them competing for the cores; a kernel that needs the
+#: engine before it listens waits for it. ``CXKIT_START_STAGGER=0`` starts everything at once.
+SMALL_MACHINE = (os.cpu_count() or 1) <= 2
+STAGGER_S = float(os.environ.get("CXKIT_START_STAGGER", "4" if SMALL_MACHINE else "0"))
+ENGINE_DELAY_S = STAGGER_S / 2
+POOL_STEP_S = 3.0 if SMALL_MACHINE else 0.0
+
+
+def _stagger(first: float, step: float) -> None:
+    """Start Voilà's preheated pools ``first`` seconds after the server, one pool every
+    ``step`` seconds (Voilà fills them all at once, as the server starts); refills after a
+    participant took a kernel keep ``fill_delay``."""
+    if first <= 0:
+        return
+    import voila.app
+
+    factory = voila.app.voila_kernel_manager_factory
+
+    def staggered_factory(*args, **kwargs):
+        manager = factory(*args, **kwargs)
+        if not hasattr(manager, "fill_if_needed"):
+            return manager
+
+        class Staggered(manager):
+            _cxkit_pools = 0
+
+            def fill_if_needed(self, delay=None, notebook_name=None, *more, **kw):
+                if delay == 0:  # the first fill, from the manager's constructor
+                    delay = first + step * Staggered._cxkit_pools
+                    Staggered._cxkit_pools += 1
+                return super().fill_if_needed(delay, notebook_name, *more, **kw)
+
+        return Staggered
+
+    voila.app.voila_kernel_manager_factory = staggered_factory
+
 SETUP_CELL = "import cxkit as cx\ncx.setup()"
 
 
@@ -109,8 +148,10 @@ c.VoilaExecutor.timeout_func = cell_timeout
 # sentence rather than an empty cell (raise_on_iopub_timeout).
 c.VoilaExecutor.iopub_timeout = CELL_TIMEOUT_S
 
+# ---- a quick start: the server answers first, the engine and the pools warm up after ----
 if os.environ.pop("CXKIT_CHART_ENGINE", "") != "off":
-    chart_engine.start()
+    chart_engine.start(wait=False, delay=ENGINE_DELAY_S)
+_stagger(STAGGER_S, POOL_STEP_S)
 
 # ---- kernels that come back ----
 c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_TIMEOUT_S

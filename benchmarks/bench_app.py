@@ -313,3 +313,296 @@ def bench_chart_with_a_100000_character_label():
     cx.charts.svg("audit.group_chart", scored, by="evaluator", target=0.8)
     return {"name": "chart: 100,000-character evaluator name drawn", "value": time.perf_counter() - start,
             "unit": "s", "target": 2.0, "notes": f"label cut to {cx.charts.engine.LABEL_MAX} characters"}
+
+
+# ---- issue 19: each measure beside a bare Voilà page (or server) in the same run ----
+
+#: A bare Voilà page: one slider and a label that shows its value.
+BARE_SOURCE = ("import ipywidgets as w\n"
+               "slider = w.IntSlider(description='x', continuous_update=False)\n"
+               "label = w.Label('0')\n"
+               "slider.observe(lambda change: setattr(label, 'value', str(change['new'])), 'value')\n"
+               "slider.add_class('bare-slider'); label.add_class('bare-label')\n"
+               "w.VBox([slider, label])")
+
+
+def _bare_folder() -> Path:
+    """A folder holding ``bare.ipynb`` (the bare slider page), no cxkit configuration."""
+    import nbformat
+
+    folder = Path(tempfile.mkdtemp(prefix="cxkit-bench-bare-"))
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Bare page"),
+                                               nbformat.v4.new_code_cell(BARE_SOURCE)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "bare.ipynb")
+    return folder
+
+
+class _Bare:
+    """A bare Voilà server (Voilà's defaults, started outside the repository so that no
+    voila.json or voila.py applies) serving the bare slider page."""
+
+    _instance = None
+
+    @classmethod
+    def get(cls) -> "_Bare":
+        if cls._instance is None:
+            cls._instance = cls()
+            atexit.register(cls._instance.close)
+        return cls._instance
+
+    def __init__(self):
+        import subprocess
+        import urllib.request
+
+        self.folder = _bare_folder()
+        self.port = _browser_conftest()._free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CXKIT_", "JUPYTER_PATH"))}
+        self.log = open(self.folder / "voila.log", "w")
+        self.proc = subprocess.Popen([_voila(), f"--port={self.port}", "--no-browser", str(self.folder)],
+                                     cwd=self.folder, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/voila/render/bare.ipynb"
+
+    def render(self, browser):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        start = time.perf_counter()
+        page.goto(self.url(), wait_until="commit")
+        page.wait_for_selector(".bare-label", state="visible")
+        return time.perf_counter() - start, page
+
+    def close(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001
+            self.proc.kill()
+        self.log.close()
+
+
+def _voila() -> str:
+    import shutil
+
+    return shutil.which("voila", path=str(Path(sys.executable).parent)) or "voila"
+
+
+def _slider_label_ms(page, presses: int = 5) -> list[float]:
+    """Key press on the bare slider until its label shows the new value, in ms."""
+    handle = page.locator(".bare-slider .noUi-handle")
+    times = []
+    for _ in range(presses):
+        before = page.locator(".bare-label").inner_text()
+        handle.focus()
+        start = time.perf_counter()
+        handle.press("ArrowRight")
+        page.wait_for_function("b => document.querySelector('.bare-label').innerText !== b", arg=before,
+                               timeout=10_000)
+        times.append((time.perf_counter() - start) * 1000)
+        time.sleep(0.3)
+    return times
+
+
+#: 05's charts that a move of the bad-call-rate slider redraws (all four change with it).
+LOSS_CHARTS = [".cxkit-chart-breakdown", ".cxkit-chart-distribution", ".cxkit-chart-tornado",
+               ".cxkit-chart-non-quality"]
+
+
+def _slider_charts_ms(page, presses: int = 5) -> tuple[list[float], list[float]]:
+    """Key press on 05's bad-call-rate slider until (headline changed, every chart redrawn), in ms."""
+    handle = page.locator(".cxkit-input-bad_call_rate .noUi-handle")
+    heads, charts = [], []
+    for _ in range(presses):
+        before = page.evaluate("s => s.map(c => document.querySelector(c).innerHTML)", LOSS_CHARTS)
+        total = page.locator(".cxkit-total").inner_text()
+        handle.focus()
+        start = time.perf_counter()
+        handle.press("ArrowRight")
+        page.wait_for_function("b => document.querySelector('.cxkit-total').innerText !== b", arg=total,
+                               timeout=20_000)
+        heads.append((time.perf_counter() - start) * 1000)
+        page.wait_for_function("([s, b]) => s.every((c, i) => document.querySelector(c).innerHTML !== b[i])",
+                               arg=[LOSS_CHARTS, before], timeout=20_000, polling=10)
+        charts.append((time.perf_counter() - start) * 1000)
+        time.sleep(0.5)
+    return heads, charts
+
+
+def bench_ratio_slider_to_charts():
+    """Issue 19: 05, a slider's move until every chart is redrawn, against a bare Voilà
+    page's slider → label, in the same browser and run (medians of 5 moves each, the two
+    pages measured alternately). Target 10× (before: 974 ms / 25 ms = 39×)."""
+    app, bare = _App.get(), _Bare.get()
+    _, page = app.render("05_estimating_the_losses")
+    page.wait_for_selector(".cxkit-chart-tornado svg")
+    _, bare_page = bare.render(app.browser)
+    labels, heads, charts = [], [], []
+    for _ in range(2):
+        labels += _slider_label_ms(bare_page, 3)
+        h, c = _slider_charts_ms(page, 3)
+        heads, charts = heads + h, charts + c
+    page.context.close()
+    bare_page.context.close()
+    label = statistics.median(labels)
+    _RATIOS["headline"] = (statistics.median(heads), label)
+    return {"name": "05: slider → all four charts / bare slider → label", "value": statistics.median(charts) / label,
+            "unit": "×", "target": 10.0,
+            "notes": f"charts median {statistics.median(charts):.0f} ms (max {max(charts):.0f}), headline "
+                     f"{statistics.median(heads):.0f} ms, bare label {label:.0f} ms; noisy on a shared machine"}
+
+
+_RATIOS: dict = {}
+
+
+def bench_ratio_slider_to_headline():
+    """Issue 19's first row: 05's slider → headline against the bare slider → label (same
+    presses as :func:`bench_ratio_slider_to_charts`). Before: 68 / 25 ms = 2.7×."""
+    if "headline" not in _RATIOS:
+        bench_ratio_slider_to_charts()
+    head, label = _RATIOS["headline"]
+    return {"name": "05: slider → headline / bare slider → label", "value": head / label, "unit": "×",
+            "target": 3.0, "notes": f"headline {head:.0f} ms, bare label {label:.0f} ms"}
+
+
+def _first_render_ratio(slug: str, repeat: int = 3) -> dict:
+    """First full render of ``slug`` (the app's own voila.json: its preheated pools)
+    against the bare slider page, alternated in one run; best of ``repeat`` each."""
+    app, bare = _App.get(), _Bare.get()
+    pooled = _pool_size(slug)
+    ours, theirs = [], []
+    seconds, page = bare.render(app.browser)  # warm the bare server once
+    page.context.close()
+    for _ in range(repeat):
+        if pooled:
+            app.wait_for_pool(slug, pooled)
+        seconds, page = app.render(slug)
+        ours.append(seconds)
+        page.context.close()
+        seconds, page = bare.render(app.browser)
+        theirs.append(seconds)
+        page.context.close()
+    return {"value": min(ours) / min(theirs),
+            "notes": f"{slug[:2]} {min(ours):.1f} s (median {statistics.median(ours):.1f}), bare "
+                     f"{min(theirs):.1f} s; pool of {pooled}; best of {repeat}"}
+
+
+def _pool_size(slug: str) -> int:
+    config = json.loads((ROOT / "voila.json").read_text())["VoilaKernelManager"]["kernel_pools_config"]
+    return int(config.get(f"{slug}.ipynb", config.get("default", {})).get("pool_size", 0))
+
+
+def bench_ratio_first_render_03():
+    """Issue 19: 03's first full render / the bare slider page's (target 1.3; before 2.1)."""
+    return {"name": "03: first full render / bare slider page", "unit": "×", "target": 1.3,
+            **_first_render_ratio("03_scoring_the_phone_audit")}
+
+
+def bench_ratio_first_render_04():
+    """Issue 19: 04's first full render / the bare slider page's (target 1.3)."""
+    READY.setdefault("04_the_double_penalty", ".cxkit-chart")
+    return {"name": "04: first full render / bare slider page", "unit": "×", "target": 1.3,
+            **_first_render_ratio("04_the_double_penalty")}
+
+
+def bench_ratio_first_render_05():
+    """Issue 19: 05's first full render / the bare slider page's (target 1.3; before 1.8)."""
+    return {"name": "05: first full render / bare slider page", "unit": "×", "target": 1.3,
+            **_first_render_ratio("05_estimating_the_losses")}
+
+
+def _twenty(url: str, marker: bytes) -> float:
+    """Seconds until the last of 20 simultaneous requests for ``url`` has its whole page."""
+    import threading
+    import urllib.request
+
+    seconds: list[float] = []
+
+    def fetch() -> None:
+        start = time.perf_counter()
+        body = urllib.request.urlopen(url, timeout=900).read()
+        if marker in body:
+            seconds.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=fetch) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if len(seconds) != 20:
+        raise RuntimeError(f"only {len(seconds)} of 20 pages rendered")
+    return max(seconds)
+
+
+def bench_ratio_twenty_pages_03():
+    """Issue 19: 20 pages of 03 requested together (plain HTTP: the server's whole page,
+    no browser) against 20 bare slider pages the same way, one after the other in one
+    run. Target 1.3 (before, with browsers: 223 s / 179 s = 1.25)."""
+    app, bare = _App.get(), _Bare.get()
+    app.wait_for_pool("03_scoring_the_phone_audit", _pool_size("03_scoring_the_phone_audit"))
+    ours = _twenty(app.server.url("03_scoring_the_phone_audit", "en"), b"cxkit-lang")
+    time.sleep(5.0)  # let the twenty kernels settle
+    theirs = _twenty(bare.url(), b"bare-label")
+    return {"name": "20 pages of 03 at once / 20 bare pages (server side)", "value": ours / theirs, "unit": "×",
+            "target": 1.3, "notes": f"03 {ours:.1f} s, bare {theirs:.1f} s (last page done; HTTP, no browser)"}
+
+
+def _answers_after(command: list[str], cwd: Path, env: dict, port: int) -> float:
+    """Seconds from starting ``command`` until http://127.0.0.1:port/ answers; then stops it."""
+    import signal
+    import subprocess
+    import urllib.error
+    import urllib.request
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {proc.returncode}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.05)
+        return time.perf_counter() - start
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def bench_ratio_app_start():
+    """Issue 19: the app's server (`make app`'s command: voila.json, voila.py, the chart
+    engine, the pools) until it answers, against bare `voila` on the bare page, alternated
+    3 times in one run (best of each). Target 1.3 (before: 9.3 s / 4.6 s = 2.2)."""
+    free = _browser_conftest()._free_port
+    bare = _bare_folder()
+    plain = {k: v for k, v in os.environ.items() if not k.startswith(("CXKIT_", "JUPYTER_PATH"))}
+    app_env = dict(plain, JUPYTER_PATH=str(ROOT / "share" / "jupyter"),
+                   CXKIT_DB=str(Path(tempfile.mkdtemp(prefix="cxkit-bench-start-")) / "workshop.sqlite"))
+    ours, theirs = [], []
+    for _ in range(3):
+        port = free()
+        ours.append(_answers_after([_voila(), "--Voila.ip=127.0.0.1", f"--port={port}", "--no-browser",
+                                    "notebooks/"], ROOT, app_env, port))
+        port = free()
+        theirs.append(_answers_after([_voila(), f"--port={port}", "--no-browser", str(bare)], bare, plain, port))
+        time.sleep(2.0)
+    return {"name": "make app until the server answers / bare voila", "value": min(ours) / min(theirs),
+            "unit": "×", "target": 1.3,
+            "notes": f"app {min(ours):.1f} s (all {', '.join(f'{s:.1f}' for s in ours)}), bare {min(theirs):.1f} s"}

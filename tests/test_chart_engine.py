@@ -2,6 +2,7 @@
 a kernel that still draws when the engine is gone, and an engine that ends with its parent."""
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -474,3 +475,21 @@ def test_vega_compiled_once_per_shape_gives_the_same_svg(monkeypatch):
         assert chart_engine.draw(spec, "svg", vl_version=version) == vlc.vegalite_to_svg(
             chart_engine.clean_spec(spec), vl_version=version)
     assert len(chart_engine._COMPILED) == 1
+
+
+def test_start_without_waiting_returns_at_once_and_kernels_wait_for_the_engine(monkeypatch):
+    """start(wait=False): the address is in the environment at once, the engine starts in
+    the background after its delay, and a drawing asked meanwhile waits for it (no fallback)"""
+    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+    monkeypatch.delenv(chart_engine.ENV_KEY, raising=False)
+    monkeypatch.setattr(chart_engine, "_warned", False)
+    begun = time.perf_counter()
+    address = chart_engine.start(wait=False, delay=0.5)
+    try:
+        assert time.perf_counter() - begun < 0.5 and os.environ[chart_engine.ENV_ADDRESS] == address
+        assert not os.path.exists(address)  # not listening yet
+        drawn = chart_engine._from_engine(b"J" + json.dumps({"format": "svg", "spec": SPEC, "options": {}}).encode())
+        assert drawn is not None and drawn.startswith(b"<svg") and not chart_engine._warned
+        assert chart_engine.start() == address  # idempotent
+    finally:
+        chart_engine.stop()

@@ -422,24 +422,27 @@ def _exit_with(parent: int) -> None:
 
 # ---- the server side: start, watch, stop ----
 
-def start(timeout: float = 60.0) -> str:
+def start(timeout: float = 60.0, *, wait: bool = True, delay: float = 0.0) -> str:
     """Start the engine for this process and the kernels it will start, and a watcher
     thread that starts it again whenever it exits; return its address.
 
+    ``wait=False`` returns at once, the address and key already in the environment: the
+    watcher starts the engine ``delay`` seconds later (the app's server answers first),
+    and a kernel that asks meanwhile waits for it as for a restart (``RESTART_WAIT_S``).
     Idempotent: a second call returns the running engine's address."""
     global _process, _watcher
-    if _process is not None and _watcher is not None and _watcher.is_alive():
+    if _watcher is not None and _watcher.is_alive():
         return os.environ[ENV_ADDRESS]
     folder = tempfile.mkdtemp(prefix="cxkit-charts-")  # mode 0700: only this user connects
     address = os.path.join(folder, "engine.sock")
     key = os.urandom(16).hex()
-    _process = _spawn(address, key, timeout)
+    _process = _spawn(address, key, timeout) if wait else None
     os.environ[ENV_ADDRESS] = address
     os.environ[ENV_KEY] = key
     open(os.path.join(folder, SUPERVISED), "w").close()
     _stopping.clear()
-    _watcher = threading.Thread(target=_watch, args=(address, key, timeout), name="cxkit-chart-engine-watcher",
-                                daemon=True)
+    _watcher = threading.Thread(target=_watch, args=(address, key, timeout, 0.0 if wait else delay),
+                                name="cxkit-chart-engine-watcher", daemon=True)
     _watcher.start()
     atexit.register(stop)
     return address
@@ -466,18 +469,27 @@ def _spawn(address: str, key: str, timeout: float) -> subprocess.Popen:
     return process
 
 
-def _watch(address: str, key: str, timeout: float) -> None:
-    """Start the engine again each time it exits, until :func:`stop`. After five failed
-    starts in a row the watcher gives up (kernels then draw their charts themselves)."""
+def _watch(address: str, key: str, timeout: float, delay: float = 0.0) -> None:
+    """Start the engine (after ``delay`` seconds, when :func:`start` did not), then again
+    each time it exits, until :func:`stop`. After five failed starts in a row the watcher
+    gives up (kernels then draw their charts themselves)."""
     global _process
     failures = 0
+    if _process is None and not _stopping.wait(delay):
+        try:
+            _process = _spawn(address, key, timeout)
+        except (RuntimeError, OSError) as error:
+            _log.error("chart engine could not be started (%s)", error)
+            failures = 1
     while not _stopping.wait(0.25):
         process = _process
-        if process is None or process.poll() is None:
+        if process is not None and process.poll() is None:
+            continue
+        if process is None and failures == 0:
             continue
         if _stopping.is_set():
             return
-        _log.warning("chart engine exited (code %s); starting a new one", process.returncode)
+        _log.warning("chart engine exited (code %s); starting a new one", getattr(process, "returncode", None))
         try:
             _process = _spawn(address, key, timeout)
             failures = 0
@@ -502,13 +514,12 @@ def stop() -> None:
     if _watcher is not None and _watcher is not threading.current_thread():
         _watcher.join(timeout=10)
     _watcher = None
-    if _process is None:
-        return
-    _process.terminate()
-    try:
-        _process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        _process.kill()
+    if _process is not None:
+        _process.terminate()
+        try:
+            _process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _process.kill()
     address = os.environ.pop(ENV_ADDRESS, None)
     os.environ.pop(ENV_KEY, None)
     if address:
