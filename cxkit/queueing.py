@@ -380,6 +380,11 @@ def _erlang_a_closed(lam: float, mu: float, n: int, theta: float, target: float 
 
 
 def _erlang_a_sweep(lam: float, mu: float, theta: float, top: int) -> pd.DataFrame:
+    """:func:`_erlang_a_arrays` as a DataFrame."""
+    return pd.DataFrame(_erlang_a_arrays(lam, mu, theta, top))
+
+
+def _erlang_a_arrays(lam: float, mu: float, theta: float, top: int) -> dict:
     """Erlang A for every staffing from 0 to ``top`` agents at once (rates per second):
     ``agents``, ``p_wait``, ``p_abandon``, ``mean_wait`` (seconds, all callers).
 
@@ -420,10 +425,13 @@ def _erlang_a_sweep(lam: float, mu: float, theta: float, top: int) -> pd.DataFra
         # with M infinite (or huge): p_abandon → (1 − (a − b)·G) / (b·G)
         p_abandon = np.where(finite, blocking * (1 - (a - b) * g) / (1 + m), (1 - (a - b) * g) / (b * g))
     p_abandon = np.clip(p_abandon, 0.0, 1.0)
-    return pd.DataFrame({"agents": np.arange(0, top + 1),
-                         "p_wait": np.concatenate([[1.0], p_wait]),
-                         "p_abandon": np.concatenate([[1.0], p_abandon]),
-                         "mean_wait": np.concatenate([[1.0 / theta], p_abandon / theta])})
+    return _sweep_arrays(p_wait, p_abandon, theta, top)
+
+
+def _sweep_arrays(p_wait: np.ndarray, p_abandon: np.ndarray, theta: float, top: int) -> dict:
+    return {"agents": np.arange(0, top + 1), "p_wait": np.concatenate([[1.0], p_wait]),
+            "p_abandon": np.concatenate([[1.0], p_abandon]),
+            "mean_wait": np.concatenate([[1.0 / theta], p_abandon / theta])}
 
 
 def erlang_a_service_level(calls_per_hour: float, aht_seconds: float, agents: int,
@@ -715,25 +723,32 @@ def cost_table(calls_per_hour: float, aht_seconds: float, patience_seconds: floa
     sum. ``max_agents`` defaults to ``⌈A + 10·√A + 10⌉``. Defaults for the two costs: see
     :func:`cost_optimal_agents`. One pass for all staffings (:func:`_erlang_a_sweep`).
     """
+    return pd.DataFrame(_cost_arrays(calls_per_hour, aht_seconds, patience_seconds, agent_cost_per_hour,
+                                     *_cost_inputs(waiting_cost_per_hour, abandon_cost), max_agents))
+
+
+def _cost_arrays(calls_per_hour, aht_seconds, patience_seconds, agent_cost_per_hour, waiting_cost, lost_cost,
+                 max_agents) -> dict:
+    """:func:`cost_table`'s columns as numpy arrays (the day plan calls it 96 times)."""
     calls = _check(calls_per_hour, "calls_per_hour")
     aht = _check(aht_seconds, "aht_seconds", strict=True)
     patience = _check(patience_seconds, "patience_seconds", strict=True)
     agent_cost = _check(agent_cost_per_hour, "agent_cost_per_hour")
-    waiting_cost, lost_cost = _cost_inputs(waiting_cost_per_hour, abandon_cost)
     a = calls * aht / 3600.0
     top = _agents(max_agents) if max_agents is not None else int(math.ceil(a + 10 * math.sqrt(a) + 10))
-    if calls == 0:
-        table = pd.DataFrame({"agents": np.arange(0, top + 1), "p_wait": 0.0, "p_abandon": 0.0, "mean_wait": 0.0})
-    elif math.isinf(patience):
+    if math.isinf(patience):
         raise DataError(t("queueing.error_patience_finite"))
+    if calls == 0:
+        zeros = np.zeros(top + 1)
+        table = {"agents": np.arange(0, top + 1), "p_wait": zeros, "p_abandon": zeros, "mean_wait": zeros}
     else:
-        table = _erlang_a_sweep(calls / 3600.0, 1.0 / aht, 1.0 / patience, max(top, 1)).iloc[: top + 1]
-    table = table.copy()
+        table = _erlang_a_arrays(calls / 3600.0, 1.0 / aht, 1.0 / patience, max(top, 1))
+        table = {k: v[: top + 1] for k, v in table.items()}
     table["payroll"] = table["agents"] * agent_cost
     table["callers_waiting"] = calls * table["mean_wait"] / 3600.0 * waiting_cost
     table["lost_customers"] = calls * table["p_abandon"] * lost_cost
     table["total_cost"] = table["payroll"] + table["callers_waiting"] + table["lost_customers"]
-    return table.reset_index(drop=True)
+    return table
 
 
 def cost_optimal_agents(calls_per_hour: float, aht_seconds: float, patience_seconds: float, *,
@@ -844,25 +859,23 @@ def day_plan(profile: pd.DataFrame, aht_seconds: float, patience_seconds: float,
         raise DataError(t("queueing.error_shrinkage", value=shrinkage))
     waiting_cost, lost_cost = _cost_inputs(waiting_cost_per_hour, abandon_cost)
     rows = []
-    for _, rec in profile.iterrows():
+    for rec in profile.to_dict("records"):
         hours = float(rec["minutes"]) / 60.0
         rate = float(rec["calls"]) / hours
         goal = staff_to_schedule(rate, aht_seconds, target_seconds, service_level,
                                  shrinkage=shrink, max_occupancy=max_occupancy)
         a = rate * float(aht_seconds) / 3600.0
         top = max(int(math.ceil(a + 10 * math.sqrt(a) + 10)), goal["agents"])
-        money = cost_optimal_agents(rate, aht_seconds, patience_seconds, agent_cost_per_hour=agent_cost_per_hour,
-                                    waiting_cost_per_hour=waiting_cost, abandon_cost=lost_cost, max_agents=top)
-        at_goal = money["table"].loc[goal["agents"]]
+        costs = _cost_arrays(rate, aht_seconds, patience_seconds, agent_cost_per_hour, waiting_cost, lost_cost, top)
+        best, at = int(costs["total_cost"].argmin()), goal["agents"]
         row = {"start": rec["start"], "minutes": float(rec["minutes"]), "calls": float(rec["calls"]),
-               "calls_per_hour": rate, "agents_goal": goal["agents"], "scheduled_goal": goal["scheduled"],
-               "agents_money": money["agents"],
-               "scheduled_money": int(math.ceil(money["agents"] / (1.0 - shrink) - 1e-9))}
+               "calls_per_hour": rate, "agents_goal": at, "scheduled_goal": goal["scheduled"],
+               "agents_money": best, "scheduled_money": int(math.ceil(best / (1.0 - shrink) - 1e-9))}
         for part in ("payroll", "callers_waiting", "lost_customers"):
-            row[f"{part}_goal"] = float(at_goal[part]) * hours
-            row[f"{part}_money"] = money[part] * hours
-        row["cost_goal"] = float(at_goal["total_cost"]) * hours
-        row["cost_money"] = money["total_cost_per_hour"] * hours
+            row[f"{part}_goal"] = float(costs[part][at]) * hours
+            row[f"{part}_money"] = float(costs[part][best]) * hours
+        row["cost_goal"] = float(costs["total_cost"][at]) * hours
+        row["cost_money"] = float(costs["total_cost"][best]) * hours
         rows.append(row)
     return pd.DataFrame(rows)
 
