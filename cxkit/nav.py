@@ -175,7 +175,7 @@ def run_sheet_html(cut: str = "full", lang: str | None = None) -> str:
         s = step(slot.slug)
         rows.append(
             f"<tr><td style='padding:3px 8px'>{clock(start)}</td>"
-            f"<td style='padding:3px 8px'><a class='cxkit-step-link' href='{html.escape(link(s, lang))}'>"
+            f"<td style='padding:3px 8px'><a class='cxkit-run-sheet-link' href='{html.escape(link(s, lang))}'>"
             f"{s.number} — {html.escape(s.title(lang))}</a></td>"
             + cell.format(slot.teaching) + cell.format(slot.practice) + cell.format(slot.discussion)
             + cell.format(f"<b>{slot.minutes}&nbsp;min</b>")

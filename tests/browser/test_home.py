@@ -61,3 +61,28 @@ def test_preheated_kernel_draws_the_language_of_the_address(page, voila):
         assert title in page.locator(".cxkit-map").inner_text()
         assert page.locator(".cxkit-lang").first.get_attribute("data-cxkit-lang") == lang
         assert_no_error(page)
+
+
+def test_home_opens_the_trainers_guide_offline(page, voila):
+    """guide: the home page links the trainer's guide in the page's language, the glossary and
+    the bibliography; each opens from Voilà with no outside request, and the run sheets unfold"""
+    open_notebook(page, voila, "00_workshop", lang="fr")
+    page.wait_for_selector(".cxkit-guide-link")
+    links = page.locator(".cxkit-guide-link")
+    assert links.count() == 3
+    assert links.first.get_attribute("href") == "guide/trainer_fr.html"
+    fold = page.locator(".cxkit-run-sheet-fold").first
+    fold.locator("summary").click()
+    assert "180" in fold.inner_text()
+    with page.context.expect_page() as opened:
+        links.first.click()
+    guide = opened.value
+    guide.wait_for_load_state("load")
+    assert "/voila/files/guide/trainer_fr.html" in guide.url
+    assert "Guide du formateur" in guide.locator("h1").inner_text()
+    assert guide.locator("#mystery-calls").count() == 1
+    trainer_url = guide.url
+    for name, heading in (("glossary", "Glossary"), ("bibliography", "Bibliography")):
+        response = guide.goto(trainer_url.replace("trainer_fr", name))
+        assert response.status == 200 and heading in guide.locator("h1").inner_text()
+    guide.close()
