@@ -43,6 +43,8 @@ def rater_chart(data: pd.DataFrame, *, title: str | None = None, **options) -> a
         y=alt.Y("rater:N", title=None, sort=list(frame["rater"]), axis=alt.Axis(labelLimit=200)),
         color=alt.Color("leaning:N", title=t("calibration.chart.lean"),
                         scale=alt.Scale(domain=domain, range=list(LEAN_COLORS.values()))))
+    dots = alt.Chart(frame).mark_point(filled=True, size=60, color=COLORS["accent"]).encode(
+        x="difference:Q", y=alt.Y("rater:N", sort=list(frame["rater"])))
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=COLORS["accent"], strokeDash=[4, 3]).encode(x="x:Q")
     options.setdefault("width", WIDTH)
-    return decorate(alt.layer(bars, zero), title=title or t("calibration.chart.rater_title"), **options)
+    return decorate(alt.layer(bars, dots, zero), title=title or t("calibration.chart.rater_title"), **options)

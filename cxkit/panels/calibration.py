@@ -53,7 +53,7 @@ def results_html(result: dict, lang: str | None = None, source: str = "sample") 
         parts.append(f"<p class='cxkit-calib-kappa'>{esc(t('calibration.kappa_none', lang))}</p>")
     else:
         reading = t(f"audit.kappa.{audit.kappa_reading(result['kappa'])}", lang)
-        parts.append(f"<p class='cxkit-calib-kappa'><b>{esc(t('calibration.kappa_text', lang, n=n, k=len(result['spread']), kappa=fmt_number(result['kappa'], 2, lang), reading=reading))}</b></p>")
+        parts.append(f"<p class='cxkit-calib-kappa'><b>{esc(t('calibration.kappa_text', lang, n=n, k=int((result['spread']['n'] >= 2).sum()), kappa=fmt_number(result['kappa'], 2, lang), reading=reading))}</b></p>")
     scores = result["scores"]
     if n:
         ref_key = "calibration.reference.trainer" if scores.attrs.get("reference") == "trainer" else "calibration.reference.median"
@@ -65,7 +65,8 @@ def results_html(result: dict, lang: str | None = None, source: str = "sample") 
             for r in scores.itertuples(index=False))
         head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in (
             "calibration.col.rater", "calibration.col.score", "calibration.col.difference", "calibration.col.lean"))
-        parts.append(f"<table class='cxkit-calib-raters' style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+        parts.append(f"<style>.cxkit-calib-raters td, .cxkit-calib-raters th {{padding:2px 10px;text-align:left}}</style>"
+                     f"<table class='cxkit-calib-raters' style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
         flips = result["flips"]
         parts.append(f"<p>{esc(t('calibration.flips', lang, k=flips['differing'], n=flips['n']))}</p>")
