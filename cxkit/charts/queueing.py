@@ -133,3 +133,22 @@ def cost_curve_chart(data: pd.DataFrame, *, optimum: int | None = None, goal_age
     return decorate(alt.layer(*layers).resolve_scale(color="independent"),
                     title=title if title is not None else t("queueing.chart_cost_title"),
                     width=width, height=height)
+
+
+def day_plan_chart(plan: pd.DataFrame, *, goal_label: str, title: str | None = None, width: int | None = None,
+                   height: int | None = None, **options) -> alt.Chart:
+    """Staff to schedule in each interval of the day, for the service-level goal and for
+    the money (:func:`cxkit.queueing.day_plan`'s ``scheduled_goal`` and ``scheduled_money``),
+    as two step lines against the interval's start; ``goal_label`` names the goal plan
+    (e.g. "To 80 % in 20 s")."""
+    series = {"scheduled_goal": goal_label, "scheduled_money": t("queueing.day_series_money")}
+    long = plan.melt(id_vars="start", value_vars=list(series), var_name="series", value_name="staff")
+    long["series"] = long["series"].map(series)
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=0),
+                       scale=alt.Scale(domain=list(series.values()), range=[COLORS["accent"], COLORS["good"]]))
+    chart = alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+        x=alt.X("start:O", title=t("queueing.day_axis_start"), sort=None,
+                axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
+        y=alt.Y("staff:Q", title=t("queueing.day_axis_staff")), color=colour)
+    return decorate(chart, title=title if title is not None else t("queueing.day_chart_title"),
+                    width=width, height=height)

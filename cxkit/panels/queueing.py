@@ -235,3 +235,69 @@ def cost_panel(calls_per_hour: int = 120, aht_seconds: int = 300, patience_secon
     redraw()
     return styled(widgets.VBox([calls, aht, patience, agent, waiting, lost, figures, chart, status]),
                   "cxkit-cost-panel")
+
+
+def day_html(plan, goal_label: str) -> str:
+    """The day's totals for both plans (:func:`cxkit.queueing.day_summary`) as a small table."""
+    summary = queueing.day_summary(plan)
+    rows = [(t("queueing.day_agent_hours"), *[fmt_number(summary.at[p, "agent_hours"], 1) for p in ("goal", "money")]),
+            (t("queueing.day_scheduled_hours"),
+             *[fmt_number(summary.at[p, "scheduled_hours"], 1) for p in ("goal", "money")]),
+            (t("queueing.cost_payroll_day"), *[fmt_money(summary.at[p, "payroll"]) for p in ("goal", "money")]),
+            (t("queueing.cost_waiting_day"), *[fmt_money(summary.at[p, "callers_waiting"]) for p in ("goal", "money")]),
+            (t("queueing.cost_lost_day"), *[fmt_money(summary.at[p, "lost_customers"]) for p in ("goal", "money")]),
+            (t("queueing.cost_total_day"), *[fmt_money(summary.at[p, "cost"]) for p in ("goal", "money")])]
+    return _table(rows, header=["", goal_label, t("queueing.day_series_money")])
+
+
+def day_panel(aht_seconds: int = 300, patience_seconds: int = 180, agent_cost_per_hour: int = 35,
+              shrinkage: float = 0.3, target_seconds: int = 20, goal: float = 0.8) -> widgets.VBox:
+    """A day, not an hour: the shipped sample profile (or the user's own file, read by
+    :func:`cxkit.io.load_volume_profile`) staffed interval by interval to the goal and to the
+    money, with sliders for the handling time, the patience, the agent's cost and the
+    shrinkage; the day's totals and the staff to schedule per interval. The customer costs
+    are the defaults of :func:`cxkit.queueing.cost_optimal_agents`."""
+    from .. import journey, losses
+    from .base import uploaded_file
+
+    waiting_cost, lost_cost = journey.waiting_cost_per_hour(), losses.abandon_cost()
+    aht = styled(widgets.IntSlider(value=aht_seconds, min=30, max=1200, step=10,
+                                   description=t("queueing.aht"), **_SLIDER), "cxkit-day-aht")
+    patience = styled(widgets.IntSlider(value=patience_seconds, min=10, max=1200, step=5,
+                                        description=t("queueing.patience"), **_SLIDER), "cxkit-day-patience")
+    agent = styled(widgets.IntSlider(value=agent_cost_per_hour, min=5, max=150,
+                                     description=t("queueing.cost_agent_slider"), **_SLIDER), "cxkit-day-agent")
+    shrink = styled(widgets.FloatSlider(value=shrinkage, min=0, max=0.6, step=0.01, readout_format=".0%",
+                                        description=t("queueing.day_shrinkage"), **_SLIDER), "cxkit-day-shrinkage")
+    upload = styled(widgets.FileUpload(accept=".csv,.xlsx", multiple=False, description=t("ui.upload"),
+                                       layout=widgets.Layout(width="300px")), "cxkit-day-upload")
+    figures = styled(widgets.HTML(), "cxkit-day-figures")
+    chart = ChartView()
+    status = Status()
+    state = {"profile": queueing.load_profile()}
+
+    @guarded(status)
+    def redraw(change=None):
+        plan = queueing.day_plan(state["profile"], aht.value, patience.value, agent_cost_per_hour=agent.value,
+                                 target_seconds=target_seconds, service_level=goal, shrinkage=shrink.value,
+                                 waiting_cost_per_hour=waiting_cost, abandon_cost=lost_cost)
+        label = t("queueing.day_series_goal", goal=fmt_percent(goal), target=fmt_number(target_seconds))
+        figures.value = day_html(plan, label)
+        chart.draw("queueing.day_plan_chart", plan[["start", "scheduled_goal", "scheduled_money"]], goal_label=label)
+        status.clear()
+
+    @guarded(status)
+    def on_upload(change=None):
+        chosen = uploaded_file(upload)
+        if chosen is None:
+            return
+        name, data = chosen
+        state["profile"] = queueing.load_profile(data, name=name)  # a DataError names file, row and column
+        redraw()
+        status.ok(t("queueing.day_file_read", file=name, n=fmt_number(len(state["profile"]))))
+
+    for widget in (aht, patience, agent, shrink):
+        widget.observe(redraw, names="value")
+    upload.observe(on_upload, names="value")
+    redraw()
+    return styled(widgets.VBox([aht, patience, agent, shrink, upload, figures, chart, status]), "cxkit-day-panel")
