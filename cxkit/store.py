@@ -191,9 +191,7 @@ def _sqlite_engine(key: str) -> sa.Engine:
     engine = sa.create_engine("sqlite://", creator=creator, poolclass=NullPool)
 
     @sa.event.listens_for(engine, "connect")
-    def _pragmas(dbapi_con, _record):
-        dbapi_con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        dbapi_con.execute("PRAGMA journal_mode = WAL")
+    def _pragmas(dbapi_con, _record):  # the busy timeout is sqlite3.connect's; WAL is set by Store()
         dbapi_con.execute("PRAGMA synchronous = FULL")
 
     @sa.event.listens_for(engine, "begin")
@@ -376,6 +374,7 @@ class Store:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 sqlite3.connect(Path(self._key).as_uri() + "?mode=rwc", uri=True).close()
+            self._wal()
             self._ensure_schema()
         _SEEN.add(self._key)
 
@@ -427,6 +426,21 @@ class Store:
             raise self._damaged()
         _CHECKED.add(key)
         _SEEN.add(self._key)
+
+    def _wal(self) -> None:
+        """Put the SQLite file in WAL mode (kept by the file; readers never wait for a writer)."""
+        try:
+            con = sqlite3.connect(Path(self._key).as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_S)
+            try:
+                con.execute("PRAGMA journal_mode = WAL")
+            finally:
+                con.close()
+        except sqlite3.OperationalError:
+            if not self.path.exists():
+                raise self._vanished() from None
+            raise
+        except sqlite3.DatabaseError:
+            raise self._damaged() from None
 
     # --- transactions ----------------------------------------------------------------
     @contextmanager

@@ -1,4 +1,5 @@
-"""cxkit.store: participants' entries kept whole, never twice."""
+"""cxkit.store: participants' entries kept whole, never twice. Each test using ``store``
+runs on SQLite and on PostgreSQL (tests/store_engines.py)."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,6 +8,13 @@ import pytest
 
 from cxkit import DataError
 from cxkit.store import Store
+from store_engines import location  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def store(location):
+    """An empty store, on each engine."""
+    return Store(location)
 
 
 def test_add_and_read_calls_in_order(store):
@@ -50,8 +58,16 @@ def test_answers_by_kind(store):
     assert store.answers("nothing").empty
 
 
-def test_wal_mode_and_integrity(store):
-    """Store: the database is in WAL mode (concurrent kernels) and passes integrity_check"""
+def test_integrity(store):
+    """Store.integrity_ok: true on a store holding calls (SQLite's integrity_check; on
+    PostgreSQL, no call twice in a room)"""
+    store.add_calls([{"call_id": "C1"}, {"call_id": "C2"}])
+    assert store.integrity_ok()
+
+
+def test_wal_mode_and_integrity(tmp_path):
+    """Store on SQLite: the database is in WAL mode (concurrent kernels) and passes integrity_check"""
+    store = Store(tmp_path / "store.sqlite")
     store.add_call({"call_id": "C1"})
     with sqlite3.connect(store.path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -62,6 +78,21 @@ def test_default_path_follows_cxkit_db(monkeypatch, tmp_path):
     """Store(): the path comes from CXKIT_DB"""
     monkeypatch.setenv("CXKIT_DB", str(tmp_path / "w" / "x.sqlite"))
     assert Store().path == tmp_path / "w" / "x.sqlite"
+
+
+def test_cxkit_db_may_be_a_postgresql_url(monkeypatch, location):
+    """CXKIT_DB: a postgresql:// URL makes Store() use PostgreSQL; workspace_dir() is then
+    the repository's workspace/ folder"""
+    from cxkit import store as cstore
+
+    monkeypatch.setenv("CXKIT_DB", str(location))
+    store = Store()
+    assert store.postgres == str(location).startswith("postgresql://")
+    store.add_call({"call_id": "E1"})
+    assert Store(location).call_ids() == {"E1"}
+    expected = cstore.Path(cstore.__file__).resolve().parent.parent / "workspace" if store.postgres \
+        else cstore.Path(location).parent
+    assert cstore.workspace_dir() == expected
 
 
 def test_settings_are_saved_replaced_and_forgotten(store):

@@ -1,6 +1,6 @@
 """The store under a workshop's load: many kernels writing at once, and kernels killed
-mid-write. Every call whose ``add_call`` returned is kept, once, and SQLite's integrity
-check passes.
+mid-write. Every call whose ``add_call`` returned is kept, once, and the store's integrity
+check passes. Each test runs on SQLite and on PostgreSQL (tests/store_engines.py).
 
 Writers are separate processes, as Voilà's participant kernels are: forked workers for
 the concurrent writes, ``python -c`` subprocesses for the ones killed with SIGKILL.
@@ -21,20 +21,29 @@ import pytest
 
 from cxkit import DataError
 from cxkit.store import Store
+from store_engines import location  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 FORK = multiprocessing.get_context("fork")
 
 
-def _row_counts(path: Path) -> tuple[int, int]:
-    """(rows, distinct call ids) in the calls table, read with a plain sqlite3 connection."""
-    with sqlite3.connect(path) as con:
-        return con.execute("SELECT COUNT(*), COUNT(DISTINCT call_id) FROM calls").fetchone()
+def _row_counts(location) -> tuple[int, int]:
+    """(rows, distinct call ids) in the calls table, read with a plain connection."""
+    query = "SELECT COUNT(*), COUNT(DISTINCT call_id) FROM calls"
+    if isinstance(location, Path):
+        with sqlite3.connect(location) as con:
+            return con.execute(query).fetchone()
+    import psycopg
+
+    with psycopg.connect(str(location)) as con:
+        return con.execute(query).fetchone()
 
 
-def _integrity(path: Path) -> str:
-    with sqlite3.connect(path) as con:
-        return con.execute("PRAGMA integrity_check").fetchone()[0]
+def _integrity(location) -> str:
+    if isinstance(location, Path):
+        with sqlite3.connect(location) as con:
+            return con.execute("PRAGMA integrity_check").fetchone()[0]
+    return "ok" if Store(location).integrity_ok() else "not ok"
 
 
 def _participant(path: str, who: int, n: int, start, results) -> None:
@@ -78,29 +87,33 @@ def _run_all(target, args_per_process, timeout: float = 60.0) -> list:
     return out
 
 
-def test_eight_participants_fifty_calls_each(tmp_path):
-    """8 processes × 50 calls written at once: all 400 stored, none twice, integrity ok"""
-    path = tmp_path / "workshop.sqlite"
+@pytest.mark.parametrize("processes, limit_s", [(8, 30), (20, 90)])
+def test_participants_fifty_calls_each(location, processes, limit_s):
+    """8 and 20 processes × 50 calls written at once: all 400 / 1000 stored, none twice, integrity ok"""
+    path = location
     Store(path)
     started = time.perf_counter()
-    out = _run_all(_participant, [(str(path), who, 50) for who in range(8)])
+    out = _run_all(_participant, [(str(path), who, 50) for who in range(processes)], timeout=limit_s * 2)
     elapsed = time.perf_counter() - started
+    n = processes * 50
+    print(f"\n{processes} processes x 50 calls on {'SQLite' if isinstance(path, Path) else 'PostgreSQL'}: "
+          f"{elapsed:.2f} s")
     returned = {cid for _, ids in out for cid in ids}
-    assert len(returned) == 400
+    assert len(returned) == n
     store = Store(path)
     assert store.call_ids() == returned
-    assert _row_counts(path) == (400, 400)
+    assert _row_counts(path) == (n, n)
     calls = store.calls()
-    assert len(calls) == 400 and not calls["call_id"].duplicated().any()
+    assert len(calls) == n and not calls["call_id"].duplicated().any()
     assert calls.loc[calls["call_id"] == "P03-007", "evaluator"].item() == "participant 3"
     assert calls["comment"].eq("attente trop longue, « musique » en boucle").all()
     assert _integrity(path) == "ok" and store.integrity_ok()
-    assert elapsed < 30, f"400 concurrent writes took {elapsed:.1f} s"
+    assert elapsed < limit_s, f"{n} concurrent writes took {elapsed:.1f} s"
 
 
-def test_racing_for_the_same_ids_stores_each_once(tmp_path):
+def test_racing_for_the_same_ids_stores_each_once(location):
     """8 processes adding the same 25 ids: each stored once, exactly one process wins each"""
-    path = tmp_path / "race.sqlite"
+    path = location
     Store(path)
     ids = [f"S{i:02d}" for i in range(25)]
     out = _run_all(_racer, [(str(path), who, ids) for who in range(8)])
@@ -155,9 +168,9 @@ def _wait_for_lines(log: Path, n: int, proc: subprocess.Popen, timeout: float = 
 
 
 @pytest.mark.parametrize("batch", [1, 20])
-def test_kill_writers_mid_write_keeps_every_committed_call(tmp_path, batch):
+def test_kill_writers_mid_write_keeps_every_committed_call(tmp_path, location, batch):
     """SIGKILL of 3 writers in a loop, 4 times: store readable, integrity ok, every returned call kept"""
-    path = tmp_path / "killed.sqlite"
+    path = location
     Store(path)
     committed: set[str] = set()
     for round_ in range(4):
