@@ -675,7 +675,7 @@ def staff_to_schedule(calls_per_hour: float, aht_seconds: float, target_seconds:
       ``"occupancy"``, whichever set the count.
 
     ``shrinkage`` is a share in [0, 1), ``max_occupancy`` in (0, 1]. Source: Koole (2013),
-    *Call Center Optimization*, ch. 4 and 6 (shrinkage and occupancy in workforce planning).
+    *Call Center Optimization* (workforce planning: shrinkage and occupancy).
     """
     shrink = _check(shrinkage, "shrinkage")
     if shrink >= 1:
@@ -772,7 +772,7 @@ def cost_optimal_agents(calls_per_hour: float, aht_seconds: float, patience_seco
     Returns ``agents``, ``total_cost_per_hour``, its parts ``payroll``, ``callers_waiting``
     and ``lost_customers`` (money per hour), ``p_abandon``, ``mean_wait``, the costs used
     (``waiting_cost_per_hour``, ``abandon_cost``) and ``table`` (:func:`cost_table`, for the
-    chart). Source: G. Koole (2013), *Call Center Optimization*, ch. 6 (staffing on costs
+    chart). Source: G. Koole (2013), *Call Center Optimization* (staffing on costs
     rather than on a service level); Erlang A as in :func:`erlang_a`.
     """
     waiting_cost, lost_cost = _cost_inputs(waiting_cost_per_hour, abandon_cost)
