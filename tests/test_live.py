@@ -59,6 +59,7 @@ def test_a_failing_store_or_callback_is_logged_not_raised(room, monkeypatch, cap
     live.subscribe(lambda: seen.append(1))
     real = workshop.store
     monkeypatch.setattr(workshop, "store", lambda room=None: (_ for _ in ()).throw(OSError("locked")))
+    live._POLLER._store = None  # the poll builds its store again, and fails
     with caplog.at_level(logging.WARNING, logger="cxkit.live"):
         assert live.poll_once() is False
     assert "could not read the store" in caplog.text

@@ -247,3 +247,15 @@ def test_each_module_imports_first_in_a_fresh_interpreter(first):
             "print(str(DataError(i.t('io.required'), column='x')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_decision_defaults_are_the_report_and_dashboard_defaults():
+    """decision defaults: workshop's are the report's (08) and the loss dashboard's (05), value for value"""
+    from cxkit.panels import losses as loss_panels
+
+    d = workshop.DECISION_DEFAULTS
+    assert (report.TARGET_BAD_CALL_RATE, report.PLAN_COST, report.ONE_OFF_COST, report.YEARS) == \
+        (d["target_bad_call_rate"], d["yearly_cost"], d["one_off_cost"], d["years"])
+    dash = loss_panels.DEFAULTS
+    assert (dash["target_bad_call_rate"], dash["plan_cost"], dash["one_off_cost"], dash["years"]) == \
+        (d["target_bad_call_rate"], d["yearly_cost"], d["one_off_cost"], d["years"])

@@ -58,13 +58,22 @@ class _Poller:
         self.touching = True
         self.last_touch: float | None = None
         self.failures = 0
+        self._store = None  # (CXKIT_DB, store): built once, it follows the room currently open
+
+    def store(self):
+        """The workshop's store, kept between polls (built again when ``CXKIT_DB`` changes
+        or after a failure): a ``Store`` without a room reads the room open at each call."""
+        where = os.environ.get("CXKIT_DB", "")
+        if self._store is None or self._store[0] != where:
+            self._store = (where, workshop.store())
+        return self._store[1]
 
     # one poll ---------------------------------------------------------------------------
     def read_version(self, touch: bool = False) -> int | None:
         """The room's data version (None when the store cannot be read); records the page
         as open when ``touch`` and it is due."""
         try:
-            store = workshop.store()
+            store = self.store()
             now = time.monotonic()
             if touch and self.touching and (self.last_touch is None or now - self.last_touch >= TOUCH_S):
                 self.last_touch = now
@@ -73,6 +82,7 @@ class _Poller:
                     toucher(self.page_id, self.notebook)
             version = workshop.data_version(store)
         except Exception:
+            self._store = None
             self.failures += 1
             if self.failures == 1 or self.failures % 50 == 0:
                 log.warning("live pages: could not read the store (%d failed polls)", self.failures, exc_info=True)
