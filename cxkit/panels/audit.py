@@ -708,8 +708,11 @@ def indicators_html(scored: pd.DataFrame | None, confidence: float = 0.95) -> st
              f"{fmt_number(ind['mean_score_high'], 1)})" if ind["n"] > 1 else "")),
         (t("audit.results.critical"), str(ind["critical_failed"])),
     ]
-    body = "".join(f"<tr><td style='padding:2px 10px'>{html.escape(k)}</td><td><b>{v}</b></td></tr>" for k, v in rows)
-    return f"<table>{body}</table>"
+    cards = "".join(f"<div class='cxkit-headline-card'><div class='cxkit-headline-label'>{html.escape(k)}</div>"
+                    f"<div class='cxkit-headline-value'>{v.split(' (')[0]}</div>"
+                    + (f"<div class='cxkit-headline-note'>({v.split(' (', 1)[1]}</div>" if " (" in v else "")
+                    + "</div>" for k, v in rows)  # headline cards, as panels.base.headline draws them
+    return f"<div class='cxkit-headline'>{cards}</div>"
 
 
 def recommendations_html(scored: pd.DataFrame, grid: pd.DataFrame) -> str:

@@ -354,6 +354,46 @@ def headline(items, *, css: str = "") -> widgets.HTML:
     return view
 
 
+def _cell(value, decimals: int) -> str:
+    """One table value as the page's language writes it (numbers, yes/no, text)."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return t("pages.yes" if value else "pages.no")
+    if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
+        number = float(value)
+        return fmt_number(number, 0 if number.is_integer() else decimals)
+    return plain(value)
+
+
+def table(frame, columns: dict | None = None, *, decimals: int = 1, index: str | None = None,
+          values: dict | None = None) -> widgets.HTML:
+    """A table (a DataFrame) as a page shows it: headers from ``columns`` (``{column: label
+    key or text}``, in that order; default: every column as it is), numbers through
+    :func:`cxkit.i18n.fmt_number` with ``decimals``, True/False as yes/no in the page's
+    language, and a column's values translated where ``values`` names a label prefix
+    (``{"channel": "pages.iceberg.channel."}``) and the label exists. ``index`` labels
+    the index column (left out when ``None``)."""
+    from ..i18n import labels
+
+    columns = columns or {c: str(c) for c in frame.columns}
+    values, known = values or {}, labels()
+
+    def text(column, value) -> str:
+        prefix = values.get(column)
+        if prefix and f"{prefix}{value}" in known:
+            return t(f"{prefix}{value}")
+        return _cell(value, decimals)
+
+    head = (f"<th>{html.escape(_label(index))}</th>" if index else "") + "".join(
+        f"<th>{html.escape(_label(label))}</th>" for label in columns.values())
+    rows = "".join(
+        "<tr>" + (f"<th scope='row'>{html.escape(_cell(key, decimals))}</th>" if index else "")
+        + "".join(f"<td>{html.escape(text(c, row[c]))}</td>" for c in columns) + "</tr>"
+        for key, row in frame.iterrows())
+    view = widgets.HTML(f'<table class="cxkit-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    view.add_class("cxkit-table-box")
+    return view
+
+
 def figures(rows, *, caption: str = "") -> widgets.HTML:
     """A small two-column table of formatted figures, for a page: ``rows`` are
     ``(label, text)``, the label a label key or a text, the text formatted by
