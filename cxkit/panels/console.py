@@ -519,5 +519,6 @@ def console_panel() -> widgets.VBox:
         card(t("console.card.address"), address),
         card(t("console.card.clock"), widgets.HBox([cut, start, stop]), sheet),
         card(t("console.card.counts"), counts),
-        card(t("console.card.switches"), widgets.HBox([key, show, hide]), shown, lock, switch_status),
+        card(t("console.card.switches"), widgets.HBox([key, show, hide]), shown, widgets.HBox([lock]),
+             switch_status),
     ])
