@@ -163,3 +163,21 @@ def test_reveal_keys_include_the_room_result():
     assert "01.room" in keys
     assert all(k.split(".")[0].isdigit() and len(k.split(".")[0]) == 2 for k in keys)
     assert console.reveal_label("03.1", "fr") == "03 · exercice 1"
+
+
+def test_room_export_workbook_and_report(room):
+    """room_workbook/room_report: a room's data as three sheets of Excel, and the workshop report as one HTML page"""
+    import io
+
+    import openpyxl
+
+    from cxkit import audit
+
+    grid = audit.load_grid()
+    first = audit.records_for_store(audit.load_sample_campaign(grid), grid)[0]
+    room.add_calls([first])
+    book = openpyxl.load_workbook(io.BytesIO(console.room_workbook(room, "en")))
+    assert book.sheetnames == ["Calls", "Self-assessments", "Action plans"]
+    assert book["Calls"]["A2"].value == first["call_id"]
+    page = console.room_report(room, "en")
+    assert page.lstrip().lower().startswith("<!doctype html") and "</html>" in page
