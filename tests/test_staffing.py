@@ -216,3 +216,16 @@ def test_erlang_a_sweep_agrees_with_erlang_a(cph, aht, pat):
         assert table.at[n, "p_wait"] == pytest.approx(ea["p_wait"], abs=1e-9)
         assert table.at[n, "p_abandon"] == pytest.approx(ea["p_abandon"], abs=1e-9)
         assert table.at[n, "mean_wait"] == pytest.approx(ea["mean_wait"], rel=1e-8, abs=1e-9)
+
+
+def test_cost_html_names_the_three_staffings_and_the_unseen_share():
+    """panels.queueing.cost_html: cheapest, goal and dashboard columns, and the share of the cost off the payroll"""
+    from cxkit.i18n import fmt_percent, set_language
+    from cxkit.panels.queueing import cost_html
+
+    set_language("en")
+    result = q.cost_optimal_agents(120, 300, 180, agent_cost_per_hour=35, waiting_cost_per_hour=36, abandon_cost=83)
+    page = cost_html(120, 300, 180, 20, 0.8, result, 14, 12)
+    unseen = (result["callers_waiting"] + result["lost_customers"]) / result["total_cost_per_hour"]
+    assert "Cheapest" in page and "hang-ups left out" in page
+    assert f"{fmt_percent(unseen, 1)} of the cost is not on the payroll" in page
