@@ -301,3 +301,39 @@ def day_panel(aht_seconds: int = 300, patience_seconds: int = 180, agent_cost_pe
     upload.observe(on_upload, names="value")
     redraw()
     return styled(widgets.VBox([aht, patience, agent, shrink, upload, figures, chart, status]), "cxkit-day-panel")
+
+
+def finance_answer(abandon_rate: float, mean_wait: float, patience: float, peak: dict, goal_agents: int,
+                   plan, *, goal: float = 0.8, target_seconds: int = 20) -> None:
+    """Display the answer of 04's exercise 3 (inside ``answers.answer("04.2")``): the centre's
+    abandonment, the patience read from it, the busiest half-hour staffed to the goal and to
+    the money (``peak`` is :func:`cxkit.queueing.cost_optimal_agents`'s result), the day's
+    totals for both plans (``plan`` from :func:`cxkit.queueing.day_plan`) and the argument
+    for the finance director, each figure formatted by :mod:`cxkit.i18n`."""
+    from IPython.display import display
+
+    from .. import losses
+    from . import answers
+
+    costs = peak["table"].set_index("agents")
+    summary = queueing.day_summary(plan)
+    goal_text, target = fmt_percent(goal), fmt_number(target_seconds)
+    answers.figures([
+        ("queueing.fig_abandon_rate", fmt_percent(abandon_rate, 1)),
+        ("queueing.fig_mean_wait", fmt_number(mean_wait, 1)),
+        ("queueing.fig_patience", fmt_number(patience)),
+        (t("queueing.fig_peak_goal", goal=goal_text, target=target), fmt_number(goal_agents)),
+        ("queueing.fig_peak_money", fmt_number(peak["agents"])),
+        (t("queueing.fig_day_goal", goal=goal_text, target=target), fmt_money(summary.at["goal", "cost"])),
+        ("queueing.fig_day_money", fmt_money(summary.at["money", "cost"]))])
+    best = peak["agents"]
+    saved = (costs.at[goal_agents, "lost_customers"] + costs.at[goal_agents, "callers_waiting"]
+             - costs.at[best, "lost_customers"] - costs.at[best, "callers_waiting"])
+    v = losses.likely_values(losses.load_assumptions())
+    value = losses.customer_value(v["annual_margin"], v["retention_rate"], v["discount_rate"])
+    text = t("queueing.answer_finance", extra=fmt_number(best - goal_agents),
+             payroll=fmt_money(costs.at[best, "payroll"] - costs.at[goal_agents, "payroll"]), saved=fmt_money(saved),
+             day_payroll=fmt_money(summary.at["money", "payroll"] - summary.at["goal", "payroll"]),
+             day_saved=fmt_money(summary.at["goal", "cost"] - summary.at["money", "cost"]),
+             leave=fmt_percent(peak["abandon_cost"] / value, 1), value=fmt_money(value), patience=fmt_number(patience))
+    display(widgets.HTML(f'<div class="cxkit-answer-text">{answers.markdown_html(text)}</div>'))
