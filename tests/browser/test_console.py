@@ -6,7 +6,7 @@ import pytest
 from conftest import open_notebook, screenshot
 from playwright.sync_api import expect
 
-from cxkit import stories, workshop
+from cxkit import audit, stories, workshop
 
 CONSOLE = "trainer"
 LIVE_S = 10  # the room's counts and reveals must arrive within this many seconds
@@ -89,3 +89,26 @@ def test_locked_forms_refuse_on_an_open_page(page, voila):
         expect(participant.locator(".cxkit-audit-submit")).to_be_enabled(timeout=LIVE_S * 1000)
     finally:
         workshop.lock_forms(False, store=voila.store())
+
+
+def test_indicators_and_report_follow_the_room(page, voila):
+    """live pages: 03's indicators (workshop calls) and 08's report change by themselves when another page saves"""
+    indicators = page
+    open_notebook(indicators, voila, "03_scoring_the_phone_audit", lang="en")
+    indicators.get_by_role("button", name="Workshop calls", exact=True).click()
+    n = indicators.locator(".cxkit-audit-indicators .cxkit-audit-n")
+    before = len(audit.primary_calls(audit.calls_from_records(voila.store().calls(), audit.load_grid())))
+    expect(n).to_have_text(str(before))
+    report_page = _second_page(page)
+    open_notebook(report_page, voila, "08_workshop_report", lang="en")
+    people = stories.room_summary(stories.room_answers(voila.store().answers(stories.KIND),
+                                                       stories.load_questions()))["n"]
+    grid = audit.load_grid()
+    call = audit.records_for_store(audit.load_sample_campaign(grid), grid)[0]
+    voila.store().add_call({**call, "call_id": "LIVE-1"})
+    questions = stories.load_questions()
+    record = stories.assessment_record({q: 2 for q in questions.index}, questions)
+    voila.store().add_answer(stories.KIND, {**record, "participant": "live-report"})
+    expect(n).to_have_text(str(before + 1), timeout=LIVE_S * 1000)
+    expect(report_page.locator(".cxkit-report-summary")).to_contain_text(
+        f"{people + 1} participant(s) answered", timeout=LIVE_S * 1000)
