@@ -40,6 +40,9 @@ def setup(lang: str | None = None) -> None:
     display(HTML(f'<span class="cxkit-lang" data-cxkit-lang="{lang}"></span>'))
     if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
         _friendly_errors()
+        from .panels import live
+
+        live.start()  # the page counts as open in the trainer's console (one 2 s poll, cxkit.panels.live)
 
 
 def _wait_for_participant() -> None:
