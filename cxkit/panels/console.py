@@ -211,6 +211,7 @@ def clock_html(clock: dict | None, now: float | None = None, lang: str | None = 
     cut = (clock or {}).get("cut", "full")
     rows = _schedule(cut)
     position = None
+    late = ""
     if clock:
         elapsed = ((time.time() if now is None else now) - float(clock["start"])) / 60
         position = run_sheet_position(elapsed, cut)
@@ -220,6 +221,10 @@ def clock_html(clock: dict | None, now: float | None = None, lang: str | None = 
             head = t("console.clock.now", lang, step=_slot_label(position["slot"], lang),
                      left=fmt_number(max(position["left"], 0), 0, lang),
                      total=fmt_number(max(position["total_left"], 0), 0, lang))
+            skip = position["slot"].skip(lang, cut) if hasattr(position["slot"], "skip") else ""
+            if skip:
+                late = (f"<p class='cxkit-clock-skip'><i>{html.escape(t('console.clock.if_late', lang))}</i> "
+                        f"{html.escape(skip)}</p>")
     else:
         head = t("console.clock.not_started", lang)
     lines = []
@@ -230,7 +235,7 @@ def clock_html(clock: dict | None, now: float | None = None, lang: str | None = 
                      f"<td style='padding:2px 8px'>{_hm(start)}</td>"
                      f"<td style='padding:2px 8px'>{html.escape(_slot_label(slot, lang))}</td>"
                      f"<td style='padding:2px 8px;text-align:right'>{stop - start}&nbsp;min</td></tr>")
-    return (f"<p class='cxkit-clock-now' style='font-size:1.2em'>{html.escape(head)}</p>"
+    return (f"<p class='cxkit-clock-now' style='font-size:1.2em'>{html.escape(head)}</p>{late}"
             f"<table class='cxkit-clock-sheet'>{''.join(lines)}</table>")
 
 
@@ -405,7 +410,10 @@ def console_panel() -> widgets.VBox:
         counts.value = counts_html(room_counts(store))
 
     def draw_clock(store=None) -> None:
-        sheet.value = clock_html(workshop.clock(store))
+        clock = workshop.clock(store)
+        if clock and clock.get("cut") in ("full", "manager") and cut.value != clock["cut"]:
+            cut.value = clock["cut"]  # the cut the room's clock runs on
+        sheet.value = clock_html(clock)
 
     def draw_switches(store) -> None:
         opened = sorted(workshop.revealed(store))
