@@ -637,7 +637,7 @@ def load_volume_profile(source, *, name: str | None = None) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     minutes = []
     for row, value in frame["start"].items():
-        match = re.fullmatch(r"(\d{1,2})[:hH](\d{2})", (value or "").strip())
+        match = re.fullmatch(r"(\d{1,2})[:hH](\d{2})(?::00)?", (value or "").strip())  # a spreadsheet's 09:00:00 too
         if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
             _fail(frame, row, "start", t("queueing.profile_bad_start", value=value))
         minutes.append(int(match.group(1)) * 60 + int(match.group(2)))

@@ -229,3 +229,21 @@ def test_cost_html_names_the_three_staffings_and_the_unseen_share():
     unseen = (result["callers_waiting"] + result["lost_customers"]) / result["total_cost_per_hour"]
     assert "Cheapest" in page and "hang-ups left out" in page
     assert f"{fmt_percent(unseen, 1)} of the cost is not on the payroll" in page
+
+
+def test_volume_profile_reads_a_spreadsheet_with_time_cells(tmp_path):
+    """load_volume_profile: an .xlsx whose starts are time cells (09:00:00) reads as 09:00, 09:15"""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["start", "calls"])
+    sheet.append([dt.time(9, 0), 40])
+    sheet.append([dt.time(9, 15), 55])
+    path = tmp_path / "day.xlsx"
+    book.save(path)
+    profile = load_volume_profile(path)
+    assert list(profile["start"]) == ["09:00", "09:15"] and list(profile["minutes"]) == [15, 15]
+    assert list(profile["calls"]) == [40, 55]
