@@ -181,3 +181,28 @@ def test_room_export_workbook_and_report(room):
     assert book["Calls"]["A2"].value == first["call_id"]
     page = console.room_report(room, "en")
     assert page.lstrip().lower().startswith("<!doctype html") and "</html>" in page
+
+
+def test_clock_marks_the_current_step():
+    """clock_html: 50 minutes in, the current slot is marked and the minutes left are said"""
+    at = console.run_sheet_position(50, "full")
+    page = console.clock_html({"start": 0.0, "cut": "full"}, now=50 * 60, lang="en")
+    assert page.count("cxkit-clock-current") == 1
+    assert f"{at['left']:.0f} min left in this step" in page
+    assert "has not started" in console.clock_html(None, lang="en")
+
+
+def test_console_panel_builds_with_its_hook(room):
+    """console_panel: builds outside the app (no event loop) and shows the calls' count in .cxkit-room-calls"""
+    room.add_calls([_call("D-1")])
+    panel = console.console_panel()
+    texts = []
+
+    def walk(widget):
+        if hasattr(widget, "value") and isinstance(widget.value, str):
+            texts.append(widget.value)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(panel)
+    assert any("class='cxkit-room-calls'" in text and ">1</div>" in text for text in texts)
