@@ -28,14 +28,37 @@ def _drawing(svg: str) -> str:
     return re.sub(r"clip\d+", "clip", svg)
 
 
+_SHARED: dict = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_engine_per_module():
+    """One engine for the module's tests (an engine starts in seconds): stopped at the end."""
+    yield
+    chart_engine.stop()
+    _SHARED.clear()
+
+
 @pytest.fixture
 def engine(monkeypatch):
-    """An engine started by this test process; the environment is restored afterwards."""
-    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
-    monkeypatch.delenv(chart_engine.ENV_KEY, raising=False)
-    address = chart_engine.start()
-    yield address
+    """The module's engine, started by the first test that needs it (again after a test
+    stopped it); its address and key are in the environment during the test only."""
+    watcher = chart_engine._watcher
+    if not _SHARED or watcher is None or not watcher.is_alive():
+        chart_engine.stop()
+        monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+        monkeypatch.delenv(chart_engine.ENV_KEY, raising=False)
+        _SHARED["address"] = chart_engine.start()
+        _SHARED["key"] = os.environ[chart_engine.ENV_KEY]
+    monkeypatch.setenv(chart_engine.ENV_ADDRESS, _SHARED["address"])
+    monkeypatch.setenv(chart_engine.ENV_KEY, _SHARED["key"])
+    yield _SHARED["address"]
+
+
+def _own_engine():
+    """Stop the module's engine: the test starts its own (start() would return that one)."""
     chart_engine.stop()
+    _SHARED.clear()
 
 
 def test_engine_draws_the_same_svg_and_png_as_the_kernel(engine):
@@ -148,6 +171,7 @@ def test_svg_by_name_is_the_builders_chart_here_and_in_the_engine(monkeypatch):
     assert french != english
     assert _drawing(charts.svg("queueing.staffing_chart", table, target_level=0.8, agents=10)) == _drawing(english)
 
+    _own_engine()
     monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
     chart_engine.start()
     try:
@@ -364,6 +388,7 @@ def test_a_runaway_chart_is_stopped_and_the_others_still_drawn(monkeypatch):
 
     from cxkit import DataError
 
+    _own_engine()
     monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
     monkeypatch.setenv("CXKIT_CHART_TIME_LIMIT", "1.5")  # read by the engine process
     address = chart_engine.start()
@@ -480,6 +505,7 @@ def test_vega_compiled_once_per_shape_gives_the_same_svg(monkeypatch):
 def test_start_without_waiting_returns_at_once_and_kernels_wait_for_the_engine(monkeypatch):
     """start(wait=False): the address is in the environment at once, the engine starts in
     the background after its delay, and a drawing asked meanwhile waits for it (no fallback)"""
+    _own_engine()
     monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
     monkeypatch.delenv(chart_engine.ENV_KEY, raising=False)
     monkeypatch.setattr(chart_engine, "_warned", False)
