@@ -361,6 +361,10 @@ def _cell(value, decimals: int) -> str:
     if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
         number = float(value)
         return fmt_number(number, 0 if number.is_integer() else decimals)
+    if hasattr(value, "isoformat") and hasattr(value, "year"):  # a date or a pandas Timestamp
+        from ..i18n import fmt_date
+
+        return fmt_date(value.date() if hasattr(value, "hour") else value)
     return plain(value)
 
 
