@@ -41,7 +41,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.pool import NullPool
 
 from .errors import DataError
 from .i18n import fmt_number, t
@@ -78,9 +77,15 @@ _SEEN: set[str] = set()
 _CHECKED: set[tuple[str, int]] = set()
 # Stores whose schema this process has brought to SCHEMA_VERSION (key, inode or 0).
 _READY: set[tuple[str, int]] = set()
-# One Engine per store per process (a forked child builds its own: see _after_fork).
-_ENGINES: dict[str, sa.Engine] = {}
+# One Engine per store per process (a forked child builds its own: see _after_fork); a
+# SQLite file is keyed by path and inode, so a new file at the same path gets a new engine.
+_ENGINES: dict[tuple[str, int], sa.Engine] = {}
+# The parent's engines, kept referenced in a forked child so their connections are never
+# closed (nor used) there.
+_INHERITED: list[sa.Engine] = []
 _ENGINES_LOCK = threading.Lock()
+#: SQLite files a process keeps a connection open to (the oldest is closed beyond).
+MAX_SQLITE_ENGINES = 8
 
 _TABLES = sa.MetaData()
 META = sa.Table(
@@ -167,10 +172,10 @@ def default_path() -> Path | str:
 
 
 def _after_fork() -> None:
-    """In a forked child, drop the parent's engines without closing their connections
-    (they belong to the parent; closing them here would end the parent's sessions)."""
-    for engine in _ENGINES.values():
-        engine.dispose(close=False)
+    """In a forked child, set the parent's engines aside without closing their connections
+    (they belong to the parent: closing one here could end the parent's session or, for
+    SQLite, act on the parent's locks); the child opens its own."""
+    _INHERITED.extend(_ENGINES.values())
     _ENGINES.clear()
 
 
@@ -180,15 +185,17 @@ if hasattr(os, "register_at_fork"):
 
 def _sqlite_engine(key: str) -> sa.Engine:
     """An engine on an existing SQLite file (opened read-write, never created: a vanished
-    file stays vanished), a new connection per operation, WAL, busy timeout, and write
-    transactions that take the write lock at once (``BEGIN IMMEDIATE``)."""
+    file stays vanished): one connection kept open per process (a few more when threads
+    ask at once), ``synchronous = FULL``, busy timeout, and write transactions that take
+    the write lock at once (``BEGIN IMMEDIATE``)."""
     uri = Path(key).as_uri() + "?mode=rw"
 
     def creator():
         return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None,
                                check_same_thread=False)
 
-    engine = sa.create_engine("sqlite://", creator=creator, poolclass=NullPool)
+    engine = sa.create_engine("sqlite://", creator=creator, poolclass=sa.pool.QueuePool, pool_size=1,
+                              max_overflow=4, pool_timeout=BUSY_TIMEOUT_S)
 
     @sa.event.listens_for(engine, "connect")
     def _pragmas(dbapi_con, _record):  # the busy timeout is sqlite3.connect's; WAL is set by Store()
@@ -209,14 +216,22 @@ def _postgres_engine(url: str) -> sa.Engine:
                             pool_pre_ping=True, pool_recycle=1800, connect_args={"connect_timeout": 10})
 
 
-def _engine(key: str, postgres: bool) -> sa.Engine:
-    engine = _ENGINES.get(key)
+def _engine(key: str, postgres: bool, inode: int = 0) -> sa.Engine:
+    """The process's engine for a store (a SQLite file: for its current ``inode``; the
+    engine of a file replaced at the same path is closed)."""
+    engine = _ENGINES.get((key, inode))
     if engine is None:
         with _ENGINES_LOCK:
-            engine = _ENGINES.get(key)
+            engine = _ENGINES.get((key, inode))
             if engine is None:
+                stale = [k for k in _ENGINES if k[0] == key]
+                if not postgres:  # a kernel uses one store; a test session opens hundreds
+                    files = [k for k in _ENGINES if not _is_url(k[0]) and k not in stale]
+                    stale += files[:max(0, len(files) - MAX_SQLITE_ENGINES + 1)]
+                for old in stale:
+                    _ENGINES.pop(old).dispose()
                 engine = _postgres_engine(key) if postgres else _sqlite_engine(key)
-                _ENGINES[key] = engine
+                _ENGINES[(key, inode)] = engine
     return engine
 
 
@@ -447,9 +462,13 @@ class Store:
     def _transaction(self, write: bool) -> Iterator[sa.Connection]:
         """One transaction, committed at the end of the block, rolled back on any error;
         on SQLite a write transaction takes the write lock at once (``BEGIN IMMEDIATE``)."""
-        if not self.postgres and not self.path.exists():
-            raise self._vanished()
-        engine = _engine(self._key, self.postgres)
+        inode = 0
+        if not self.postgres:
+            try:
+                inode = os.stat(self._key).st_ino
+            except OSError:
+                raise self._vanished() from None
+        engine = _engine(self._key, self.postgres, inode)
         try:
             with engine.connect() as con:
                 if write and not self.postgres:
