@@ -41,8 +41,9 @@ lab: install
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
 # Unit tests, nbval (strict) on every notebook, and the browser test of the app.
+# tools/nbval_engine.py: one chart engine (vl-convert started once) for every notebook.
 test: install
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
+	$(BIN)/python -m pytest -p tools.nbval_engine tests $(NOTEBOOKS) --nbval --nbval-sanitize-with tests/sanitize.cfg --nbval-cell-timeout=120
 
 # Only the fast unit tests (no notebooks, no browser).
 unit: install

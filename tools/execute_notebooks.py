@@ -36,14 +36,23 @@ def execute(path: Path, workdir: Path) -> float:
 
 
 def main(paths: list[str]) -> int:
-    with tempfile.TemporaryDirectory(prefix="cxkit-exec-") as tmp:
-        os.environ["CXKIT_LANG"] = "en"
-        os.environ.setdefault("PYTHONHASHSEED", "0")
-        for name in paths:
-            # each notebook starts from an empty store, as under nbval
-            os.environ["CXKIT_DB"] = str(Path(tmp) / f"{Path(name).stem}.sqlite")
-            seconds = execute(Path(name), Path(tmp))
-            print(f"{name}: executed in {seconds:.1f} s")
+    from cxkit.charts import engine
+
+    # one chart engine for every notebook (vl-convert started once), as `make test` does
+    # (tools/nbval_engine.py); its drawings are byte-identical to a kernel's own
+    process, address, key = engine.standalone()
+    os.environ[engine.ENV_ADDRESS], os.environ[engine.ENV_KEY] = address, key
+    try:
+        with tempfile.TemporaryDirectory(prefix="cxkit-exec-") as tmp:
+            os.environ["CXKIT_LANG"] = "en"
+            os.environ.setdefault("PYTHONHASHSEED", "0")
+            for name in paths:
+                # each notebook starts from an empty store, as under nbval
+                os.environ["CXKIT_DB"] = str(Path(tmp) / f"{Path(name).stem}.sqlite")
+                seconds = execute(Path(name), Path(tmp))
+                print(f"{name}: executed in {seconds:.1f} s")
+    finally:
+        process.terminate()
     return 0
 
 

@@ -448,6 +448,18 @@ def start(timeout: float = 60.0, *, wait: bool = True, delay: float = 0.0) -> st
     return address
 
 
+def standalone(timeout: float = 60.0) -> tuple[subprocess.Popen, str, str]:
+    """An engine for one run of a tool (nbval, the notebooks' re-execution), so that
+    vl-convert starts once for every notebook rather than once in each: not supervised,
+    and not put in this process's environment. Returns ``(process, address, key)``; the
+    caller gives ``ENV_ADDRESS`` and ``ENV_KEY`` to the processes (kernels) that should
+    use it, and terminates the process (it also ends with this one)."""
+    folder = tempfile.mkdtemp(prefix="cxkit-charts-")
+    address = os.path.join(folder, "engine.sock")
+    key = os.urandom(16).hex()
+    return _spawn(address, key, timeout), address, key
+
+
 def _spawn(address: str, key: str, timeout: float) -> subprocess.Popen:
     """Start an engine process listening at ``address``; return once it listens."""
     try:
