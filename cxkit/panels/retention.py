@@ -75,7 +75,7 @@ def gain_panel() -> widgets.VBox:
     discount = _slider("retention.discount", 0.08, 0.0, 0.20, 0.01, percent=True)
     churn = _slider("retention.churn", 0.20, 0.05, 0.50, 0.01, percent=True, css="cxkit-gain-churn")
     cut = _slider("retention.cut", 0.05, 0.01, 0.10, 0.01, percent=True)
-    out, status, view = _result("cxkit-gain-result"), Status(), ChartView()
+    out, status, view = _result("cxkit-gain-result"), Status(), styled(ChartView(), "cxkit-gain-chart")
 
     @guarded(status)
     def update():
@@ -109,8 +109,8 @@ def cliff_panel(horizon_years: int = 10) -> widgets.VBox:
     every = _slider("retention.switch_every", 3, 1, 6, 1, integer=True, css="cxkit-cliff-every")
     leave = _slider("retention.leave_at_window", 0.35, 0.0, 0.9, 0.05, percent=True)
     offer = _slider("retention.competitor_offer", 0.0, 0.0, 0.9, 0.05, percent=True, css="cxkit-cliff-offer")
-    revenue = _slider("retention.revenue", 600, 50, 3000, 50)
-    out, status, view = _result("cxkit-cliff-result"), Status(), ChartView()
+    revenue = _slider("retention.revenue", 600, 50, 3000, 50, css="cxkit-cliff-revenue")
+    out, status, view = _result("cxkit-cliff-result"), Status(), styled(ChartView(), "cxkit-cliff-chart")
 
     @guarded(status)
     def update():

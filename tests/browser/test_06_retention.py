@@ -53,3 +53,24 @@ def test_06_refuses_infinite_and_absurd_amounts(page, voila):
     page.locator(".cxkit-delight-purchases").wait_for()
     for marker in ("∞", "NaN", "Infinity"):
         assert marker not in page.locator("#rendered_cells").inner_text()
+
+
+def test_06_redraws_a_chart_only_when_its_data_change(page, voila):
+    """06: the revenue slider changes the cliff's sentence but not its chart (same cohorts,
+    not drawn again); the offer slider redraws it; the churn slider redraws the gain chart"""
+    open_notebook(page, voila, "06_customers_are_never_acquired", lang="en")
+    cliff, chart = page.locator(".cxkit-cliff-result"), page.locator(".cxkit-cliff-chart")
+    chart.locator("svg").wait_for()
+    drawn, before = chart.inner_html(), cliff.inner_text()
+    page.locator(".cxkit-cliff-revenue .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("t => document.querySelector('.cxkit-cliff-result').innerText !== t", arg=before)
+    page.wait_for_timeout(500)
+    assert chart.inner_html() == drawn
+    page.locator(".cxkit-cliff-offer .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("h => document.querySelector('.cxkit-cliff-chart').innerHTML !== h", arg=drawn)
+    gain = page.locator(".cxkit-gain-chart").inner_html()
+    page.locator(".cxkit-gain-churn .noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("h => document.querySelector('.cxkit-gain-chart').innerHTML !== h", arg=gain)
