@@ -71,15 +71,27 @@ def test_cost_curve_redraws_and_the_optimum_moves(page, voila):
         start = time.perf_counter()
         handle.press("ArrowLeft")
         page.wait_for_function("before => document.querySelector('.cxkit-cost-panel .cxkit-chart').innerHTML"
-                               " !== before", arg=before, timeout=10_000)
+                               " !== before", arg=before, timeout=20_000)
         timings.append(time.perf_counter() - start)
     best = min(timings)
+    # the same measure on section 2's staffing chart, in the same run, as a yardstick for the machine's load
+    reference = []
+    staff = page.locator(".cxkit-q-agents .noUi-handle")
+    staff.focus()
+    for key in ("ArrowRight", "ArrowLeft", "ArrowRight"):
+        before = _svg(page, ".cxkit-staffing-panel")
+        start = time.perf_counter()
+        staff.press(key)
+        page.wait_for_function("before => document.querySelector('.cxkit-staffing-panel .cxkit-chart').innerHTML"
+                               " !== before", arg=before, timeout=20_000)
+        reference.append(time.perf_counter() - start)
     print(f"cost curve redraw in the browser: best {best * 1000:.0f} ms, all "
-          + ", ".join(f"{x * 1000:.0f}" for x in timings) + " ms")
+          + ", ".join(f"{x * 1000:.0f}" for x in timings) + f" ms; staffing chart best {min(reference) * 1000:.0f} ms")
+    handle.focus()
     assert best < 1.0, f"the cost curve took {best:.2f} s to redraw"  # target 0.3 s on an idle machine
     handle.press("Home")  # a caller who hangs up costs nothing: fewer agents are worth paying
     page.wait_for_function(f"() => parseInt(document.querySelector('.cxkit-cost-figures tr:nth-child(2)"
-                           f" td:nth-child(2)').innerText) < {before_agents}", timeout=10_000)
+                           f" td:nth-child(2)').innerText) < {before_agents}", timeout=20_000)
     screenshot(page, "04_cost_curve_en")
 
 
