@@ -9,8 +9,9 @@ would kill the waiting kernel and break the page of whoever arrives next.
 
 Chart engine: one process next to the server builds and draws every kernel's charts
 (:mod:`cxkit.charts.engine`), so a participant's kernel loads neither altair nor
-vl-convert's JavaScript engine (about 140 MB each). Kernels find it through the
-environment they inherit.
+vl-convert's JavaScript engine (about 140 MB each); on two cores or more a second one
+draws beside it (``CHART_WORKERS``), so that a slider's charts are drawn two at a time.
+Kernels find them through the environment they inherit.
 Set ``CXKIT_CHART_ENGINE=off`` to have every kernel draw its own charts. A watcher thread
 starts the engine again if it exits (:func:`cxkit.charts.engine.start`).
 
@@ -101,6 +102,9 @@ SMALL_MACHINE = (os.cpu_count() or 1) <= 2
 STAGGER_S = float(os.environ.get("CXKIT_START_STAGGER", "4" if SMALL_MACHINE else "0"))
 ENGINE_DELAY_S = STAGGER_S / 2
 POOL_STEP_S = 3.0 if SMALL_MACHINE else 0.0
+#: Chart engine processes drawing side by side (about 140 MB each, for the whole room): a
+#: slider's four charts are drawn two at a time on a machine of two cores or more.
+CHART_WORKERS = int(os.environ.get("CXKIT_CHART_WORKERS", "2" if (os.cpu_count() or 1) >= 2 else "1"))
 
 
 def _stagger(first: float, step: float) -> None:
@@ -150,7 +154,7 @@ c.VoilaExecutor.iopub_timeout = CELL_TIMEOUT_S
 
 # ---- a quick start: the server answers first, the engine and the pools warm up after ----
 if os.environ.pop("CXKIT_CHART_ENGINE", "") != "off":
-    chart_engine.start(wait=False, delay=ENGINE_DELAY_S)
+    chart_engine.start(wait=False, delay=ENGINE_DELAY_S, workers=CHART_WORKERS)
 _stagger(STAGGER_S, POOL_STEP_S)
 
 # ---- kernels that come back ----

@@ -519,3 +519,31 @@ def test_start_without_waiting_returns_at_once_and_kernels_wait_for_the_engine(m
         assert chart_engine.start() == address  # idempotent
     finally:
         chart_engine.stop()
+
+
+def test_two_workers_draw_side_by_side_and_the_first_stands_in(monkeypatch):
+    """start(workers=2): kernels ask the two engine processes in turn, with the same
+    drawings; a second worker that is gone leaves the first one to draw"""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _own_engine()
+    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+    address = chart_engine.start(workers=2)
+    try:
+        deadline = time.monotonic() + 90
+        while not os.path.exists(address + ".1") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert os.environ[chart_engine.ENV_WORKERS] == "2" and os.path.exists(address + ".1")
+        assert {chart_engine._worker(address) for _ in range(4)} == {address, address + ".1"}
+        specs = [dict(SPEC, title=f"chart {n}") for n in range(4)]
+        with ThreadPoolExecutor(4) as pool:
+            drawn = list(pool.map(lambda s: chart_engine.convert(s, "svg"), specs))
+        assert drawn == [chart_engine.draw(s, "svg") for s in specs]
+        worker = chart_engine._workers[1]
+        worker.kill()
+        worker.wait()
+        os.unlink(address + ".1")
+        assert [chart_engine.convert(SPEC, "svg") for _ in range(2)] == [chart_engine.draw(SPEC, "svg")] * 2
+    finally:
+        chart_engine.stop()
+    assert not chart_engine._workers and chart_engine.ENV_WORKERS not in os.environ

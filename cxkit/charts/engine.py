@@ -61,6 +61,9 @@ from ..io import CONTROL_RANGES, LINE_BREAKS
 #: Environment variables through which kernels find the engine.
 ENV_ADDRESS = "CXKIT_CHART_ENGINE"
 ENV_KEY = "CXKIT_CHART_ENGINE_KEY"
+#: How many engine processes draw side by side (``start(workers=…)``); worker ``i > 0``
+#: listens at ``<address>.<i>``. Kernels spread their requests over them in turn.
+ENV_WORKERS = "CXKIT_CHART_ENGINE_WORKERS"
 FORMATS = ("svg", "png")
 #: Seconds a kernel waits for the engine's answer before drawing the chart itself (a
 #: room's worth of charts queued behind each other takes a few seconds at most).
@@ -244,17 +247,21 @@ def _from_engine(request: bytes) -> bytes | None:
     Raises :class:`ChartError` for a request over ``MAX_REQUEST_BYTES``, a drawing the
     engine stopped for taking over ``TIME_LIMIT_S``, or an engine that stopped twice
     while drawing it; ``ValueError`` for a spec or builder call that fails."""
-    address = os.environ.get(ENV_ADDRESS)
-    if not address or address == "off":
+    base = os.environ.get(ENV_ADDRESS)
+    if not base or base == "off":
         return None
     if len(request) > MAX_REQUEST_BYTES:
         raise ChartError("too_large")
+    address = _worker(base)
     crashes = 0
     deadline = time.monotonic() + RESTART_WAIT_S
     while True:
         try:
             connection = Client(address, family="AF_UNIX", authkey=_key())
         except (OSError, EOFError) as error:  # no engine listens: being restarted, or gone
+            if address != base:  # a second worker that is not there: the first one draws
+                address = base
+                continue
             if _supervised(address) and time.monotonic() < deadline:
                 time.sleep(0.2)
                 continue
@@ -269,11 +276,26 @@ def _from_engine(request: bytes) -> bytes | None:
             _warn_once(f"chart engine at {address} did not answer ({error}); drawing in the kernel")
             return None
         except (_Restarting, OSError, EOFError):
+            address = base
             crashes += 1
             if crashes > 1 or not _supervised(address):
                 raise ChartError("failed") from None
             deadline = time.monotonic() + RESTART_WAIT_S
             time.sleep(0.2)
+
+
+_turn = __import__("itertools").count()
+
+
+def _worker(base: str) -> str:
+    """The address of the engine process to ask next: the workers in turn (a kernel's
+    charts of one move are then drawn side by side), the first one when there is one."""
+    try:
+        workers = int(os.environ.get(ENV_WORKERS, "1"))
+    except ValueError:
+        workers = 1
+    turn = next(_turn) % workers if workers > 1 else 0
+    return base if turn == 0 else f"{base}.{turn}"
 
 
 def _ask(connection, request: bytes) -> bytes:
@@ -422,13 +444,15 @@ def _exit_with(parent: int) -> None:
 
 # ---- the server side: start, watch, stop ----
 
-def start(timeout: float = 60.0, *, wait: bool = True, delay: float = 0.0) -> str:
+def start(timeout: float = 60.0, *, wait: bool = True, delay: float = 0.0, workers: int = 1) -> str:
     """Start the engine for this process and the kernels it will start, and a watcher
     thread that starts it again whenever it exits; return its address.
 
     ``wait=False`` returns at once, the address and key already in the environment: the
     watcher starts the engine ``delay`` seconds later (the app's server answers first),
     and a kernel that asks meanwhile waits for it as for a restart (``RESTART_WAIT_S``).
+    ``workers > 1`` starts that many engine processes in all (each about 140 MB), which
+    draw side by side; the others start after the first and are watched the same way.
     Idempotent: a second call returns the running engine's address."""
     global _process, _watcher
     if _watcher is not None and _watcher.is_alive():
@@ -439,8 +463,16 @@ def start(timeout: float = 60.0, *, wait: bool = True, delay: float = 0.0) -> st
     _process = _spawn(address, key, timeout) if wait else None
     os.environ[ENV_ADDRESS] = address
     os.environ[ENV_KEY] = key
+    if workers > 1:
+        os.environ[ENV_WORKERS] = str(workers)
+    else:
+        os.environ.pop(ENV_WORKERS, None)
     open(os.path.join(folder, SUPERVISED), "w").close()
     _stopping.clear()
+    if workers > 1:
+        _WORKERS_WATCHER[0] = threading.Thread(target=_watch_workers, args=(address, key, timeout, workers, delay),
+                                               name="cxkit-chart-workers-watcher", daemon=True)
+        _WORKERS_WATCHER[0].start()
     _watcher = threading.Thread(target=_watch, args=(address, key, timeout, 0.0 if wait else delay),
                                 name="cxkit-chart-engine-watcher", daemon=True)
     _watcher.start()
@@ -518,6 +550,36 @@ def _watch(address: str, key: str, timeout: float, delay: float = 0.0) -> None:
             time.sleep(2.0 * failures)
 
 
+_workers: dict[int, subprocess.Popen] = {}
+_WORKERS_WATCHER: list = [None]
+
+
+def _watch_workers(address: str, key: str, timeout: float, workers: int, delay: float) -> None:
+    """Start workers 1 … ``workers - 1`` (after the first engine's start and ``delay``),
+    then start again any that exits, until :func:`stop`; one that fails to start five
+    times in a row is left out (kernels then ask the others)."""
+    if _stopping.wait(delay + 1.0):
+        return
+    failures = {i: 0 for i in range(1, workers)}
+    while not _stopping.is_set():
+        for i in list(failures):
+            process = _workers.get(i)
+            if process is not None and process.poll() is None:
+                continue
+            if _stopping.is_set():
+                return
+            try:
+                _workers[i] = _spawn(f"{address}.{i}", key, timeout)
+                failures[i] = 0
+            except (RuntimeError, OSError) as error:
+                failures[i] += 1
+                _log.error("chart engine worker %d could not be started (%s)", i, error)
+                if failures[i] >= 5:
+                    del failures[i]
+        if not failures or _stopping.wait(0.25):
+            return
+
+
 def stop() -> None:
     """Stop the engine this process started, and its watcher (kernels then draw their
     charts themselves)."""
@@ -532,11 +594,24 @@ def stop() -> None:
             _process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             _process.kill()
+    helper, _WORKERS_WATCHER[0] = _WORKERS_WATCHER[0], None
+    if helper is not None and helper is not threading.current_thread():
+        helper.join(timeout=10)
+    for process in list(_workers.values()):
+        process.terminate()
+    for process in list(_workers.values()):
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    workers = [f"{os.environ.get(ENV_ADDRESS)}.{i}" for i in _workers]
+    _workers.clear()
     address = os.environ.pop(ENV_ADDRESS, None)
     os.environ.pop(ENV_KEY, None)
+    os.environ.pop(ENV_WORKERS, None)
     if address:
         folder = os.path.dirname(address)
-        for path in (address, os.path.join(folder, SUPERVISED), folder):
+        for path in (address, *workers, os.path.join(folder, SUPERVISED), folder):
             try:
                 os.unlink(path) if path != folder else os.rmdir(path)
             except OSError:
