@@ -75,7 +75,8 @@ PG_SCHEMES = ("postgresql://", "postgresql+psycopg://", "postgres://")
 # per file per process (a new file at the same path is checked again).
 _SEEN: set[str] = set()
 _CHECKED: set[tuple[str, int]] = set()
-# Stores whose schema this process has brought to SCHEMA_VERSION (key, inode or 0).
+# Stores whose schema this process has brought to SCHEMA_VERSION, as keys of _ENGINES (a
+# SQLite file's engine keeps it open, so its inode cannot be another file's meanwhile).
 _READY: set[tuple[str, int]] = set()
 # One Engine per store per process (a forked child builds its own: see _after_fork); a
 # SQLite file is keyed by path and inode, so a new file at the same path gets a new engine.
@@ -177,6 +178,7 @@ def _after_fork() -> None:
     SQLite, act on the parent's locks); the child opens its own."""
     _INHERITED.extend(_ENGINES.values())
     _ENGINES.clear()
+    _READY.clear()
 
 
 if hasattr(os, "register_at_fork"):
@@ -230,6 +232,7 @@ def _engine(key: str, postgres: bool, inode: int = 0) -> sa.Engine:
                     stale += files[:max(0, len(files) - MAX_SQLITE_ENGINES + 1)]
                 for old in stale:
                     _ENGINES.pop(old).dispose()
+                    _READY.discard(old)
                 engine = _postgres_engine(key) if postgres else _sqlite_engine(key)
                 _ENGINES[(key, inode)] = engine
     return engine
@@ -389,8 +392,14 @@ class Store:
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 sqlite3.connect(Path(self._key).as_uri() + "?mode=rwc", uri=True).close()
-            self._wal()
-            self._ensure_schema()
+            try:
+                ready = (self._key, os.stat(self._key).st_ino)
+            except OSError:
+                raise self._vanished() from None
+            if ready not in _READY or ready not in _ENGINES:
+                self._wal()
+                self._ensure_schema()
+                _READY.add(ready)
         _SEEN.add(self._key)
 
     def __repr__(self) -> str:
