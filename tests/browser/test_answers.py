@@ -43,3 +43,21 @@ def test_answer_opens_when_the_trainer_reveals_it(page, voila):
         expect(fold.locator(".cxkit-answer-toggle")).to_have_text(HIDE["en"])
     finally:
         workshop.reveal("03.1", shown=False, store=store)
+
+
+def test_french_slider_readouts_follow_french_numbers(page, voila):
+    """05 in French: slider readouts read 45,0 % and 20 000 (not 45.0% or 20,000), and still follow the slider"""
+    open_notebook(page, voila, "05_estimating_the_losses", lang="fr")
+    readouts = page.locator(".widget-readout")
+    page.wait_for_function("[...document.querySelectorAll('.widget-readout')].some(r => r.textContent.includes('\u00a0%'))")
+    texts = readouts.all_inner_texts()
+    assert not any(t.endswith("%") and "\u00a0%" not in t for t in texts), texts
+    assert not any("." in t for t in texts), texts  # no English decimal point
+    assert "20\u202f000" in texts, texts  # the sample company's customers, French thousands
+    slider = page.locator(".widget-slider").filter(has=page.locator(".widget-readout")).nth(1)
+    before = slider.locator(".widget-readout").inner_text()
+    slider.locator(".noUi-handle, .ui-slider-handle").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("([el, b]) => el.textContent !== b", arg=[slider.locator(".widget-readout").element_handle(), before])
+    after = slider.locator(".widget-readout").inner_text()
+    assert "\u00a0%" in after and "." not in after, (before, after)
