@@ -3,7 +3,9 @@
 A bench module defines functions named ``bench_*``; each returns a dict with ``name``,
 ``value``, ``unit`` and ``target`` (the budget, same unit; lower is better) and may add
 ``notes``. ``make bench`` runs them all; ``python benchmarks/run.py queueing`` only those
-whose module name contains ``queueing``. Results go to ``benchmarks/results/latest.json``
+whose module name contains ``queueing``. A measure whose unit is ``×`` is a ratio
+(cxkit against a bare Voilà page or a numpy floor, both timed in the same run, issue 19);
+ratios are listed again at the end with their targets. Results go to ``benchmarks/results/latest.json``
 (git-ignored). The exit code is 1 when a measure misses its target.
 """
 from __future__ import annotations
@@ -51,6 +53,12 @@ def main(filters: list[str]) -> int:
             print(f"  {'ok  ' if result['ok'] else 'MISS'} {result['name']:<55} "
                   f"{result['value']:>10.3f} {result['unit']:<4} (target {result['target']} {result['unit']})",
                   flush=True)
+    ratios = [r for r in results if r["unit"] == "×"]
+    if ratios:  # issue 19: each measure against its bare page or floor, measured in the same run
+        print("\n  Ratios (cxkit / bare Voilà page or numpy floor, same run; lower is better):")
+        for r in ratios:
+            print(f"  {'ok  ' if r['ok'] else 'MISS'} {r['name']:<55} {r['value']:>6.2f} × (target ≤ {r['target']} ×)"
+                  f"  {r.get('notes', '')}")
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"machine": platform.platform(), "python": platform.python_version(),

@@ -411,13 +411,13 @@ def score_calls(calls: pd.DataFrame, grid: pd.DataFrame, good_threshold: float =
         pos = int(np.argmax(empty))
         row = calls.index[pos] if calls.index.name == "row" else pos + 2
         raise DataError(t("audit.no_applicable"), file=calls.attrs.get("source"), row=row)
-    out = {c: calls[c].to_numpy() for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
+    out = {c: calls[c].to_numpy(copy=True) for c in ("date", "scenario", "evaluator", "ref_call") if c in calls}
     out.update(score=score, critical_failed=failed, good=(score >= good_threshold - SCORE_TOLERANCE) & ~failed,
                applicable=np.rint(totals[-1]).astype(np.int64))
     for i, section in enumerate(names):
         out[section] = scores[i + 1]
     index = pd.Index(calls["call_id"].to_numpy() if "call_id" in calls else calls.index, name="call_id")
-    return pd.DataFrame(out, index=index)
+    return pd.DataFrame(out, index=index, copy=False)  # the arrays are new: no need to copy them again
 
 
 def _column_scores(calls: pd.DataFrame, grid: pd.DataFrame,
@@ -428,10 +428,11 @@ def _column_scores(calls: pd.DataFrame, grid: pd.DataFrame,
     The same sums, in the same order, as :func:`criterion_marks` then
     :func:`_weighted_means` (so the same numbers to the last bit), without the calls ×
     criteria copies: each column of the table is read in place and only one column's
-    marks exist at a time. Returns (scores, total applicable weight) as groups × calls,
-    and whether a critical criterion was marked 0, per call."""
+    marks exist at a time. The last row of ``weights`` counts (its score is not
+    computed). Returns (scores of every row but the last, total applicable weight of
+    every row) as rows × calls, and whether a critical criterion was marked 0, per call."""
     n = len(calls)
-    earned = np.zeros((len(weights), n))
+    earned = np.zeros((len(weights) - 1, n))
     total = np.zeros((len(weights), n))
     failed = np.zeros(n, dtype=bool)
     best = grid["best"].to_numpy(np.float64)
@@ -444,12 +445,13 @@ def _column_scores(calls: pd.DataFrame, grid: pd.DataFrame,
         applies = ~np.isnan(marks)
         if critical[j]:
             failed |= marks == 0.0
-        np.nan_to_num(marks, copy=False, nan=0.0)
-        for k in np.flatnonzero(weights[:, j]):
+        np.copyto(marks, 0.0, where=~applies)
+        for k in np.flatnonzero(weights[:-1, j]):
             earned[k] += marks * weights[k, j]
             total[k] += applies * weights[k, j]
+        total[-1] += applies * weights[-1, j]  # the last row counts: no marks to add up
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = earned / total
+        share = earned / total[:-1]
     np.clip(share, 0.0, 1.0, out=share)  # rounding can give 1.0000000000000002
     share *= 100.0
     return share, total, failed
