@@ -204,6 +204,8 @@ def test_three_users_each_save_a_call_from_03_into_one_store(hub, chromium):
             # participants' servers serve neither the trainer's console nor JupyterLab
             assert page.request.get(f"{hub.url}/user/{name}/voila/render/trainer.ipynb").status == 404
             assert page.request.get(f"{hub.url}/user/{name}/lab").status == 404
+            if first and (ROOT / "notebooks" / "guide" / "glossary.html").exists():  # what the home page links to
+                assert page.request.get(f"{hub.url}/user/{name}/voila/render/guide/glossary.html").status == 200
         except Exception:
             print(hub.tail())
             raise

@@ -26,9 +26,9 @@ lists them. What each user gets:
   SystemdSpawner, DockerSpawner and KubeSpawner enforce it; the local process spawners
   (the default here) only pass it on as ``MEM_LIMIT`` and enforce nothing.
 - **The trainer's console for admins only.** Admin users' servers serve ``notebooks/``
-  itself (with ``trainer.ipynb``) and open on the console; everyone else's serve a folder
-  holding links to the numbered notebooks only, so ``trainer.ipynb`` is not found
-  there, and JupyterLab and terminals are switched off. This hides a page; it is not a
+  itself (with ``trainer.ipynb``) and open on the console; everyone else's serve a copy
+  of the numbered notebooks (and the guide's pages) made when the hub starts, so
+  ``trainer.ipynb`` is not found there, and JupyterLab and terminals are switched off. This hides a page; it is not a
   sandbox (README.md, "The trainer's console").
 """
 from __future__ import annotations
@@ -138,15 +138,21 @@ c.Spawner.environment = ENVIRONMENT
 
 
 def participant_notebooks() -> Path:
-    """A folder of links to the numbered notebooks (and any other file of notebooks/ that
-    is not a notebook), without the admin-only ones: the root of a participant's server."""
+    """A copy of the numbered notebooks and of everything else in notebooks/ that is not a
+    notebook (the guide's pages, pictures), without the admin-only ones: the root of a
+    participant's server, made anew each time the hub starts. A copy, not links: Voilà
+    serves a file only when its real path lies inside the server's root."""
     folder = STATE / "participant-notebooks"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for path in sorted(NOTEBOOKS.iterdir()):
-        numbered = path.suffix == ".ipynb" and path.name[:2].isdigit() and path.name[2] == "_"
-        if path.name not in ADMIN_ONLY and (numbered or (path.is_file() and path.suffix != ".ipynb")):
-            (folder / path.name).symlink_to(path)
+        numbered = path.name[:2].isdigit() and path.name[2:3] == "_"
+        if path.name in ADMIN_ONLY or path.name.startswith(".") or not (numbered or path.suffix != ".ipynb"):
+            continue
+        if path.is_dir():
+            shutil.copytree(path, folder / path.name, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+        else:
+            shutil.copy2(path, folder / path.name)
     return folder
 
 
