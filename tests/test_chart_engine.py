@@ -547,3 +547,24 @@ def test_two_workers_draw_side_by_side_and_the_first_stands_in(monkeypatch):
     finally:
         chart_engine.stop()
     assert not chart_engine._workers and chart_engine.ENV_WORKERS not in os.environ
+
+
+def test_the_engine_draws_a_request_it_has_seen_once(engine):
+    """the engine keeps its drawings: the same request again is answered from memory with
+    the same bytes (every participant's first page shows the same charts)"""
+    spec = dict(SPEC, title="drawn once")
+    first = chart_engine.convert(spec, "svg")
+    started = time.perf_counter()
+    again = [chart_engine.convert(spec, "svg") for _ in range(20)]
+    assert again == [first] * 20 and time.perf_counter() - started < 2.0
+
+
+def test_the_engine_forgets_its_oldest_drawings_beyond_its_budget(monkeypatch):
+    """_remember keeps at most DRAWN_MAX_BYTES of drawings, the oldest leaving first"""
+    monkeypatch.setattr(chart_engine, "_DRAWN", {})
+    monkeypatch.setattr(chart_engine, "_drawn_bytes", [0])
+    monkeypatch.setattr(chart_engine, "DRAWN_MAX_BYTES", 800)
+    for n in range(10):
+        chart_engine._remember(bytes([n]), b"x" * 100)
+    assert list(chart_engine._DRAWN) == [bytes([n]) for n in range(2, 10)]
+    assert chart_engine._drawn_bytes[0] == 800

@@ -42,6 +42,7 @@ One participant must not break the room's charts:
 from __future__ import annotations
 
 import atexit
+import hashlib
 import json
 import re
 import logging
@@ -368,12 +369,16 @@ def _answer(connection) -> None:
     try:
         try:
             message = connection.recv_bytes(MAX_REQUEST_BYTES + 1)
-            if message[:1] == b"P":
-                result = _build_here(*pickle.loads(message[1:]))
-            else:
-                request = json.loads(message[1:].decode("utf-8"))
-                result = draw(request["spec"], request["format"], **request.get("options", {}))
-            answer = b"S" + result.encode("utf-8") if isinstance(result, str) else b"B" + result
+            digest = hashlib.sha256(message).digest()
+            answer = _DRAWN.get(digest)
+            if answer is None:
+                if message[:1] == b"P":
+                    result = _build_here(*pickle.loads(message[1:]))
+                else:
+                    request = json.loads(message[1:].decode("utf-8"))
+                    result = draw(request["spec"], request["format"], **request.get("options", {}))
+                answer = b"S" + result.encode("utf-8") if isinstance(result, str) else b"B" + result
+                _remember(digest, answer)
         except (EOFError, OSError):  # the kernel hung up, or sent more than allowed
             return
         except Exception as error:  # noqa: BLE001 - the client raises it as its own error
@@ -390,6 +395,25 @@ def _answer(connection) -> None:
         with _waiting_lock:
             _waiting.discard(connection)
         connection.close()
+
+
+#: Drawings already made, by their request (a builder's name, data, options and language,
+#: or a spec): every participant's first page shows the same charts, and a slider moved
+#: back shows one drawn before. At most ``DRAWN_MAX_BYTES`` of drawings, oldest out first.
+_DRAWN: dict[bytes, bytes] = {}
+DRAWN_MAX_BYTES = 32 * 2**20
+_drawn_bytes = [0]
+_drawn_lock = threading.Lock()
+
+
+def _remember(digest: bytes, answer: bytes) -> None:
+    with _drawn_lock:
+        if digest in _DRAWN or len(answer) > DRAWN_MAX_BYTES // 8:
+            return
+        _DRAWN[digest] = answer
+        _drawn_bytes[0] += len(answer)
+        while _drawn_bytes[0] > DRAWN_MAX_BYTES and _DRAWN:
+            _drawn_bytes[0] -= len(_DRAWN.pop(next(iter(_DRAWN))))
 
 
 def _watchdog(limit: float) -> None:
