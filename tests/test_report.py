@@ -186,7 +186,7 @@ def test_excel_has_one_sheet_per_table_with_sources(empty_content):
     book = load_workbook(io.BytesIO(report.excel_report(empty_content, "en")))
     assert book.sheetnames == ["Summary", "Self-assessment", "Audit indicators", "Audit by section", "Actions",
                                "Yearly loss", "Uncertainty band", "Improvement plan", "Plans compared",
-                               "Action plans", "Assumptions", "Date, limits, sources"]
+                               "Assumptions", "Action plans", "Date, limits, sources"]
     sheet = pd.read_excel(io.BytesIO(report.excel_report(empty_content, "en")), sheet_name="Assumptions")
     assert len(sheet) == len(losses.INPUTS) and sheet["Source"].notna().all()
     assert (sheet["Low"] <= sheet["Likely"]).all() and (sheet["Likely"] <= sheet["High"]).all()
