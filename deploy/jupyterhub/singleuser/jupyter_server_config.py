@@ -31,19 +31,22 @@ c = get_config()  # noqa: F821 - provided by traitlets when the server loads thi
 
 def _voila_settings():
     """The repository's ``voila.py`` as a module, run against a throw-away config with the
-    chart engine switched off (it would otherwise start one per import)."""
-    saved = os.environ.get("CXKIT_CHART_ENGINE")
-    os.environ["CXKIT_CHART_ENGINE"] = "off"
+    chart engine switched off (it would otherwise start one per import) and its staggered
+    start of preheated kernels off."""
+    # no engine, and no staggering of the standalone app's preheated kernels (none here)
+    saved = {name: os.environ.get(name) for name in ("CXKIT_CHART_ENGINE", "CXKIT_START_STAGGER")}
+    os.environ.update(CXKIT_CHART_ENGINE="off", CXKIT_START_STAGGER="0")
     try:
         spec = importlib.util.spec_from_file_location("cxkit_voila_settings", ROOT / "voila.py")
         module = importlib.util.module_from_spec(spec)
         module.get_config = Config
         spec.loader.exec_module(module)
     finally:
-        if saved is None:
-            os.environ.pop("CXKIT_CHART_ENGINE", None)
-        else:
-            os.environ["CXKIT_CHART_ENGINE"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
     return module
 
 
