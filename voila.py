@@ -111,11 +111,10 @@ def _stagger(first: float, step: float) -> None:
     """Start Voilà's preheated pools ``first`` seconds after the server, one pool every
     ``step`` seconds (Voilà fills them all at once, as the server starts); refills after a
     participant took a kernel keep ``fill_delay``."""
-    if first <= 0:
+    app = sys.modules.get("voila.app")  # not imported by name: this file is voila.py
+    if first <= 0 or app is None:  # no pause asked, or not read by a Voilà server
         return
-    import voila.app
-
-    factory = voila.app.voila_kernel_manager_factory
+    factory = app.voila_kernel_manager_factory
 
     def staggered_factory(*args, **kwargs):
         manager = factory(*args, **kwargs)
@@ -133,7 +132,8 @@ def _stagger(first: float, step: float) -> None:
 
         return Staggered
 
-    voila.app.voila_kernel_manager_factory = staggered_factory
+    app.voila_kernel_manager_factory = staggered_factory
+
 
 SETUP_CELL = "import cxkit as cx\ncx.setup()"
 
