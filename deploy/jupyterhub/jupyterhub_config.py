@@ -43,8 +43,10 @@ from urllib.parse import urlparse
 HERE = Path(__file__).resolve().parent
 ROOT = Path(os.environ.get("CXKIT_ROOT") or HERE.parents[1]).resolve()
 NOTEBOOKS = ROOT / "notebooks"
-#: The hub's own files (its database, cookie secret, the participants' folder).
+#: The hub's own files (its database, cookie secret), readable by the hub's user only.
 STATE = Path(os.environ.get("CXKIT_HUB_STATE") or ROOT / "workspace" / "jupyterhub").resolve()
+#: The participants' copy of the notebooks, readable by every user's server.
+PARTICIPANTS_DIR = STATE.with_name(STATE.name + "-participants")
 #: Notebooks only admin users' servers serve.
 ADMIN_ONLY = ("trainer.ipynb",)
 HOME = "/voila/render/00_workshop.ipynb"
@@ -144,9 +146,10 @@ def participant_notebooks() -> Path:
     notebook (the guide's pages, pictures), without the admin-only ones: the root of a
     participant's server, made anew each time the hub starts. A copy, not links: Voilà
     serves a file only when its real path lies inside the server's root."""
-    folder = STATE / "participant-notebooks"
+    folder = PARTICIPANTS_DIR
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    os.chmod(folder, 0o755)  # servers of other Unix users (systemd's dynamic users) read it
     for path in sorted(NOTEBOOKS.iterdir()):
         numbered = path.name[:2].isdigit() and path.name[2:3] == "_"
         if path.name in ADMIN_ONLY or path.name.startswith(".") or not (numbered or path.suffix != ".ipynb"):
