@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 IP     ?= 127.0.0.1
 STAMP  := $(VENV)/.installed-stamp
-NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# The participants' path 00–08, then the trainer's console.
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb)) notebooks/trainer.ipynb
 
 # Voilà finds the workbook's offline template (share/jupyter/voila/templates/cxkit) here.
 export JUPYTER_PATH := $(CURDIR)/share/jupyter
