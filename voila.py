@@ -157,6 +157,13 @@ if os.environ.pop("CXKIT_CHART_ENGINE", "") != "off":
     chart_engine.start(wait=False, delay=ENGINE_DELAY_S, workers=CHART_WORKERS)
 _stagger(STAGGER_S, POOL_STEP_S)
 
+# ---- twenty kernels started at once ----
+# Kernels talk to the server over Unix sockets in the server's runtime folder, not TCP
+# ports: with TCP, a port picked free for one kernel was sometimes taken by another
+# before it bound it ("Address already in use"), and that participant's kernel died
+# (6 collisions and one dead kernel when twenty pages of 03 were asked for at once).
+c.KernelManager.transport = "ipc"
+
 # ---- kernels that come back ----
 c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_TIMEOUT_S
 c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
