@@ -5,6 +5,9 @@ BIN    := $(VENV)/bin
 PORT   ?= 8866
 IP     ?= 127.0.0.1
 STAMP  := $(VENV)/.installed-stamp
+# The trainer's guide, glossary and bibliography: Markdown in docs/guide/, rendered offline
+# to notebooks/guide/*.html (generated, git-ignored) for Voilà to serve.
+GUIDE  := notebooks/guide/trainer_en.html
 # The participants' path 00–08, then the trainer's console.
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb)) notebooks/trainer.ipynb
 
@@ -14,7 +17,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install app lab test unit notebooks bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(GUIDE)
 
 # (Re)install only when the venv is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -38,6 +41,9 @@ else
 	exec $(BIN)/voila --Voila.ip=$(IP) --port=$(PORT) --no-browser notebooks/
 endif
 
+$(GUIDE): $(STAMP) $(wildcard docs/guide/*.md) cxkit/guide.py cxkit/nav.py $(wildcard cxkit/locale/nav.json)
+	$(BIN)/python -m cxkit.guide
+
 lab: install
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
@@ -58,5 +64,5 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts benchmarks/results
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts benchmarks/results notebooks/guide
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -7,7 +7,8 @@ The Markdown is the text a trainer prints or edits; the HTML pages are built fro
 
     python -m cxkit.guide          # rebuild notebooks/guide/*.html after editing the Markdown
 
-``tests/test_guide.py`` checks that the committed pages are what this build makes.
+``make install`` runs it (the pages are generated, not committed); ``tests/test_guide.py``
+checks that the pages Voilà serves are what this build makes.
 Each page is self-contained: its style is inline, it loads nothing from anywhere.
 """
 from __future__ import annotations
