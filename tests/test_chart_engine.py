@@ -568,3 +568,18 @@ def test_the_engine_forgets_its_oldest_drawings_beyond_its_budget(monkeypatch):
         chart_engine._remember(bytes([n]), b"x" * 100)
     assert list(chart_engine._DRAWN) == [bytes([n]) for n in range(2, 10)]
     assert chart_engine._drawn_bytes[0] == 800
+
+
+def test_french_pages_get_french_axis_numbers():
+    """number_format: on a French page an axis reads « 1,8k » and « 25 % » (narrow no-break
+    space), on an English one « 1.8k » and « 25% »; the compiled-spec path keeps it"""
+    spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+            "datasets": {"d": [{"a": 1800.5, "b": 0.25}]}, "data": {"name": "d"}, "mark": "bar",
+            "encoding": {"x": {"field": "a", "type": "quantitative", "axis": {"format": "~s", "values": [1800]}},
+                         "y": {"field": "b", "type": "quantitative", "axis": {"format": "%", "values": [0.25]}}}}
+    labels = lambda svg: re.findall(r">([^<]{1,12})</text>", svg)  # noqa: E731
+    assert chart_engine.number_format("en") == {}
+    fr = labels(chart_engine.draw(spec, "svg", **chart_engine.number_format("fr")))
+    assert "1,8k" in fr and "25\u202f%" in fr
+    en = labels(chart_engine.draw(spec, "svg"))
+    assert "1.8k" in en and "25%" in en

@@ -161,8 +161,9 @@ def draw(spec: dict, fmt: str = "svg", **options) -> str | bytes:
 
     spec = clean_spec(spec)
     with _DRAWING, _timed("drawing"):
-        if fmt == "svg" and set(options) <= {"vl_version"} and isinstance(spec.get("datasets"), dict):
-            return vlc.vega_to_svg(_compiled(spec, options.get("vl_version")))
+        if fmt == "svg" and set(options) <= {"vl_version", "format_locale"} and isinstance(spec.get("datasets"), dict):
+            return vlc.vega_to_svg(_compiled(spec, options.get("vl_version")),
+                                   format_locale=options.get("format_locale"))
         if fmt == "svg":
             return vlc.vegalite_to_svg(spec, **options)
         return vlc.vegalite_to_png(spec, **options)
@@ -234,7 +235,18 @@ def _build_here(builder: str, args: tuple, options: dict, lang: str) -> str:
             spec = build(builder, *args, **options).to_dict(validate=False)
         finally:
             i18n.set_language(previous)
-    return draw(spec, "svg", vl_version=_vl_version())  # the drawing needs no language
+    # the drawing needs only the language's number format: 0,25 and 20 % on French pages
+    return draw(spec, "svg", vl_version=_vl_version(), **number_format(lang))
+
+
+#: vl-convert's d3 number locales by page language (decimal comma, a narrow no-break space
+#: before %, thousands grouped by a no-break space in French).
+FORMAT_LOCALES = {"fr": "fr-FR"}
+
+
+def number_format(lang: str) -> dict:
+    """The drawing option that writes axis numbers as ``lang`` does (``{}`` for English)."""
+    return {"format_locale": FORMAT_LOCALES[lang]} if lang in FORMAT_LOCALES else {}
 
 
 class _Restarting(Exception):
