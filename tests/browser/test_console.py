@@ -12,6 +12,17 @@ CONSOLE = "trainer"
 LIVE_S = 10  # the room's counts and reveals must arrive within this many seconds
 
 
+@pytest.fixture(autouse=True)
+def own_room(voila, request):
+    """Each test runs in a room of its own, opened as the room in use, and the room used
+    before is opened again afterwards: the calls and answers these tests save never reach
+    the other browser tests, which share the server's store."""
+    before = voila.store().room
+    voila.store().open_room(f"console {request.node.name}"[:80])
+    yield
+    voila.store().open_room(before)
+
+
 def _open_console(browser_page, voila, lang="en"):
     open_notebook(browser_page, voila, CONSOLE, lang=lang)
     expect(browser_page.locator(".cxkit-room-calls")).to_be_visible()
