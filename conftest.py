@@ -17,3 +17,12 @@ def pytest_configure(config):
     os.environ.pop("QUERY_STRING", None)
     os.environ.pop("SERVER_SOFTWARE", None)
     os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The browser tests run last. Their Chromium (Playwright's sync API, one per session)
+    keeps an asyncio loop running in the main thread until the session ends, and tests that
+    run a loop of their own (``asyncio.run``, the JupyterHub smoke test's Playwright) cannot
+    start one while it runs."""
+    browser = Path(__file__).resolve().parent / "tests" / "browser"
+    items.sort(key=lambda item: browser in Path(str(item.path)).parents)

@@ -99,6 +99,19 @@ def _settle(server, kernels: int, megabytes: float, tolerance: float, timeout: f
         time.sleep(1.0)
 
 
+def _steady(server, seconds: float = 3.0, tolerance: float = 10.0, timeout: float = 60.0):
+    """(kernels, MB) once the memory has changed by less than ``tolerance`` MB over ``seconds``:
+    the chart engine's workers start a few seconds after the server and load vl-convert."""
+    deadline = time.monotonic() + timeout
+    before = _processes(server)
+    while True:
+        time.sleep(seconds)
+        now = _processes(server)
+        if abs(now[1] - before[1]) < tolerance or time.monotonic() > deadline:
+            return now
+        before = now
+
+
 def test_thirty_pages_opened_and_closed_give_their_kernels_back(browser, light_app):
     """30 pages of a light notebook opened (five at a time) and closed: 29 closed as a
     browser closes a tab (Voilà's close request, with its xsrf cookie), the first one
@@ -108,7 +121,8 @@ def test_thirty_pages_opened_and_closed_give_their_kernels_back(browser, light_a
     outside: list[str] = []
     context = offline_context(browser, outside)
     _open(context, light_app).close(run_before_unload=True)  # a first page: the server is warm
-    start = _settle(light_app, 0, 0, 10_000, timeout=20)
+    _settle(light_app, 0, 0, 10_000, timeout=20)
+    start = _steady(light_app)  # the chart engine's workers, started after the server, have grown
     closed_25 = None
     for batch in range(6):
         pages = _open(context, light_app, count=5)
