@@ -204,19 +204,27 @@ def to_svg(chart) -> str:
     """The chart as an SVG document (drawn offline by vl-convert).
 
     The spec is not validated again here (altair's validation costs ~40 ms a chart, which
-    a slider's redraw cannot afford); builders are validated by the tests and nbval."""
-    return engine.convert(chart.to_dict(validate=False), "svg", vl_version=_vl_version())
+    a slider's redraw cannot afford); builders are validated by the tests and nbval.
+    Axis numbers follow the current language (:func:`cxkit.charts.engine.number_format`)."""
+    return engine.convert(chart.to_dict(validate=False), "svg", vl_version=_vl_version(), **_numbers())
 
 
 def to_png(chart, scale: float = 2.0) -> bytes:
     """The chart as PNG bytes (for reports and Excel)."""
-    return engine.convert(chart.to_dict(validate=False), "png", vl_version=_vl_version(), scale=scale)
+    return engine.convert(chart.to_dict(validate=False), "png", vl_version=_vl_version(), scale=scale, **_numbers())
 
 
 def _svg_renderer(spec: dict, **metadata) -> dict[str, str]:
     """altair renderer: the same SVG output as altair's own ``svg`` renderer, drawn by
     :func:`cxkit.charts.engine.convert`."""
-    return {"image/svg+xml": engine.convert(spec, "svg", vl_version=_vl_version())}
+    return {"image/svg+xml": engine.convert(spec, "svg", vl_version=_vl_version(), **_numbers())}
+
+
+def _numbers() -> dict:
+    """The drawing option for the current language's number format."""
+    from ..i18n import get_language
+
+    return engine.number_format(get_language())
 
 
 def _vl_version() -> str:
