@@ -100,13 +100,13 @@ class Hub:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"JupyterHub exited: {self.tail()}")
-            try:
-                urllib.request.urlopen(self.url + "/hub/api", timeout=2)
-                return
-            except urllib.error.HTTPError:
-                return
-            except OSError:
-                time.sleep(0.5)
+            try:  # the proxy answers 404 until the hub has added its own route: wait for a 200
+                with urllib.request.urlopen(self.url + "/hub/login", timeout=2) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:  # refused, or an HTTPError such as the proxy's 404
+                pass
+            time.sleep(0.5)
         raise RuntimeError(f"JupyterHub did not start within 90 s: {self.tail()}")
 
     def tail(self, lines: int = 30) -> str:
