@@ -447,18 +447,26 @@ def erlang_a_service_level(calls_per_hour: float, aht_seconds: float, agents: in
     Sources: Riordan (1962), *Stochastic Service Systems*; Garnett, Mandelbaum & Reiman
     (2002), M&SOM 4(3); Mandelbaum & Zeltyn, "The Erlang-A/Palm queue".
     """
+    known, (lam, mu, n, theta, target) = _erlang_a_sl_inputs(calls_per_hour, aht_seconds, agents,
+                                                             patience_seconds, target_seconds)
+    if known is not None:
+        return known
+    return _erlang_a_closed(lam, mu, n, theta, target)["service_level"]
+
+
+def _erlang_a_sl_inputs(calls_per_hour, aht_seconds, agents, patience_seconds, target_seconds):
+    """The checked inputs of an Erlang A service level, shared by the closed form and its
+    reference: ``(answer, (λ per s, μ, N, θ, T))`` where ``answer`` is the service level when
+    it needs no queue (infinite patience: Erlang C; no calls: 1; no agents: 0), else None."""
     patience = _check(patience_seconds, "patience_seconds", strict=True)
     if math.isinf(patience):
-        return service_level(calls_per_hour, aht_seconds, agents, target_seconds)
+        return service_level(calls_per_hour, aht_seconds, agents, target_seconds), (None,) * 5
     lam = _check(calls_per_hour, "calls_per_hour") / 3600.0
     aht = _check(aht_seconds, "aht_seconds", strict=True)
     n = _agents(agents)
     target = _check(target_seconds, "target_seconds")
-    if lam == 0:
-        return 1.0
-    if n == 0:
-        return 0.0
-    return _erlang_a_closed(lam, 1.0 / aht, n, 1.0 / patience, target)["service_level"]
+    known = 1.0 if lam == 0 else 0.0 if n == 0 else None
+    return known, (lam, 1.0 / aht, n, 1.0 / patience, target)
 
 
 def _erlang_a_service_level_matrix(calls_per_hour: float, aht_seconds: float, agents: int,
@@ -471,18 +479,10 @@ def _erlang_a_service_level_matrix(calls_per_hour: float, aht_seconds: float, ag
     (see ``_offered_answer_probability``). Callers who hang up count as not answered.
     With ``patience = inf`` it equals Erlang C's ``service_level``.
     """
-    patience = _check(patience_seconds, "patience_seconds", strict=True)
-    if math.isinf(patience):
-        return service_level(calls_per_hour, aht_seconds, agents, target_seconds)
-    lam = _check(calls_per_hour, "calls_per_hour") / 3600.0
-    aht = _check(aht_seconds, "aht_seconds", strict=True)
-    n = _agents(agents)
-    target = _check(target_seconds, "target_seconds")
-    if lam == 0:
-        return 1.0
-    if n == 0:
-        return 0.0
-    theta, mu = 1.0 / patience, 1.0 / aht
+    known, (lam, mu, n, theta, target) = _erlang_a_sl_inputs(calls_per_hour, aht_seconds, agents,
+                                                             patience_seconds, target_seconds)
+    if known is not None:
+        return known
     first, window = _erlang_a_window(lam, mu, n, theta)
     if first + window.size - n > 200_000:  # the answer-time chain would need that many positions
         raise DataError(t("evidence.erlang_a_outside", calls=calls_per_hour, agents=n))
