@@ -40,8 +40,10 @@ import json
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
+from cxkit import ENV_NOTEBOOK
 from cxkit.charts import engine as chart_engine
 
 HERE = Path(__file__).resolve().parent
@@ -102,37 +104,59 @@ SMALL_MACHINE = (os.cpu_count() or 1) <= 2
 STAGGER_S = float(os.environ.get("CXKIT_START_STAGGER", "4" if SMALL_MACHINE else "0"))
 ENGINE_DELAY_S = STAGGER_S / 2
 POOL_STEP_S = 3.0 if SMALL_MACHINE else 0.0
+#: A kernel taken from a pool that still holds a ready one is replaced this many seconds
+#: later, once the page is served (a first render of 03 took 3.0 s with the replacement
+#: starting at once, 2.0 s with it two seconds later, on two cores).
+REFILL_DELAY_S = float(os.environ.get("CXKIT_REFILL_DELAY", "2"))
+QUIET_S = 10.0
 #: Chart engine processes drawing side by side (about 140 MB each, for the whole room): a
 #: slider's four charts are drawn two at a time on a machine of two cores or more.
 CHART_WORKERS = int(os.environ.get("CXKIT_CHART_WORKERS", "2" if (os.cpu_count() or 1) >= 2 else "1"))
 
 
-def _stagger(first: float, step: float) -> None:
-    """Start Voilà's preheated pools ``first`` seconds after the server, one pool every
-    ``step`` seconds (Voilà fills them all at once, as the server starts); refills after a
-    participant took a kernel keep ``fill_delay``."""
+def _pools(first: float, step: float, refill: float) -> None:
+    """Voilà's preheated pools, as the room needs them:
+
+    - at start, the first pool fills ``first`` seconds after the server and each further
+      one ``step`` seconds later (Voilà fills them all at once, as the server starts);
+    - each kernel is told the notebook it will run (``CXKIT_NOTEBOOK``), so that it imports
+      that notebook's modules before its participant arrives (:func:`cxkit.warm_up`);
+    - when a participant takes a kernel while another one is still ready, or when nobody
+      took one of this notebook in the last ``QUIET_S`` seconds, the replacement starts
+      ``refill`` seconds later, once that participant's page is on its way, rather than
+      competing with it for the cores; when many arrive together it starts at once."""
     app = sys.modules.get("voila.app")  # not imported by name: this file is voila.py
-    if first <= 0 or app is None:  # no pause asked, or not read by a Voilà server
+    if app is None:  # not read by a Voilà server
         return
     factory = app.voila_kernel_manager_factory
 
-    def staggered_factory(*args, **kwargs):
+    def pools_factory(*args, **kwargs):
         manager = factory(*args, **kwargs)
         if not hasattr(manager, "fill_if_needed"):
             return manager
 
-        class Staggered(manager):
+        class Pools(manager):
             _cxkit_pools = 0
+            _cxkit_taken: dict = {}  # notebook → when a participant last took its kernel
 
-            def fill_if_needed(self, delay=None, notebook_name=None, *more, **kw):
-                if delay == 0:  # the first fill, from the manager's constructor
-                    delay = first + step * Staggered._cxkit_pools
-                    Staggered._cxkit_pools += 1
-                return super().fill_if_needed(delay, notebook_name, *more, **kw)
+            def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables=None, **kw):
+                if delay == 0 and first > 0:  # the first fill, from the manager's constructor
+                    delay = first + step * Pools._cxkit_pools
+                    Pools._cxkit_pools += 1
+                elif delay is None:  # a participant just took a kernel
+                    ready = any(task.done() for task in self._pools.get(notebook_name, ()))
+                    now = time.monotonic()
+                    quiet = now - Pools._cxkit_taken.get(notebook_name, -QUIET_S) >= QUIET_S
+                    Pools._cxkit_taken[notebook_name] = now
+                    delay = refill if ready or quiet else 0
+                env = dict(extra_kernel_env_variables or {})
+                if notebook_name:
+                    env[ENV_NOTEBOOK] = os.path.basename(notebook_name)
+                return super().fill_if_needed(delay, notebook_name, extra_kernel_env_variables=env, **kw)
 
-        return Staggered
+        return Pools
 
-    app.voila_kernel_manager_factory = staggered_factory
+    app.voila_kernel_manager_factory = pools_factory
 
 
 SETUP_CELL = "import cxkit as cx\ncx.setup()"
@@ -155,7 +179,7 @@ c.VoilaExecutor.iopub_timeout = CELL_TIMEOUT_S
 # ---- a quick start: the server answers first, the engine and the pools warm up after ----
 if os.environ.pop("CXKIT_CHART_ENGINE", "") != "off":
     chart_engine.start(wait=False, delay=ENGINE_DELAY_S, workers=CHART_WORKERS)
-_stagger(STAGGER_S, POOL_STEP_S)
+_pools(STAGGER_S, POOL_STEP_S, REFILL_DELAY_S)
 
 # ---- twenty kernels started at once ----
 # Kernels talk to the server over Unix sockets in the server's runtime folder, not TCP

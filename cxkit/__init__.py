@@ -11,6 +11,7 @@ so ``import cxkit`` stays light.
 from __future__ import annotations
 
 import os
+import re
 
 from ._lazy import submodule_getattr
 from .errors import DataError
@@ -56,7 +57,65 @@ def _wait_for_participant() -> None:
     from .charts import engine
 
     engine.convert({"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x"}}})
+    warm_up(os.environ.get(ENV_NOTEBOOK))
     _wait_for_request()
+
+
+#: The notebook a preheated kernel will run (set by ``voila.py`` for each pool), so that
+#: it imports that notebook's modules before its participant arrives.
+ENV_NOTEBOOK = "CXKIT_NOTEBOOK"
+#: What a model imports only inside its functions (to keep kernels that never call them
+#: light), imported ahead when the model is: the page would import it on its first figure.
+LAZY_IMPORTS = {"cxkit.audit": ("scipy.stats",), "cxkit.losses": ("scipy.special",),
+                "cxkit.queueing": ("scipy.special",)}
+_USES = re.compile(r"\bcx\.((?:panels\.|charts\.)?[a-z_][a-z0-9_]*)")
+
+
+def notebook_modules(path) -> list[str]:
+    """The cxkit modules a notebook's code cells name (``cx.audit``, ``cx.panels.losses`` …),
+    in the order they first appear; names that are not modules (``cx.setup``) are left out."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    names = dict.fromkeys(name for cell in cells if cell["cell_type"] == "code"
+                          for name in _USES.findall("".join(cell["source"])))
+    found = []
+    for name in names:
+        try:
+            if importlib.util.find_spec(f"{__name__}.{name}") is not None:
+                found.append(f"{__name__}.{name}")
+        except ModuleNotFoundError:  # cx.i18n.t: the parent is a module, the rest is not
+            continue
+    return found
+
+
+def warm_up(notebook: str | None) -> list[str]:
+    """Import what ``notebook`` (a file in the current folder, as Voilà starts its kernels)
+    will need: its cxkit modules and what those import lazily. Returns the modules imported;
+    nothing when the notebook is not named or not found (the page then imports them itself)."""
+    import importlib
+    import sys
+
+    if not notebook or not os.path.isfile(notebook):
+        return []
+    import datetime
+
+    from . import i18n
+
+    for lang in i18n.LANGUAGES:  # babel reads a locale's data on its first number or date
+        i18n.fmt_money(1234.5, 2, lang=lang), i18n.fmt_percent(0.5, 1, lang=lang)
+        i18n.fmt_date(datetime.date(2026, 1, 1), lang=lang)
+    modules = notebook_modules(notebook)
+    for name in modules:
+        importlib.import_module(name)
+    for model, lazy in LAZY_IMPORTS.items():
+        if model in sys.modules:
+            for name in lazy:
+                importlib.import_module(name)
+                modules.append(name)
+    return modules
 
 
 def _wait_for_request(timeout: float = 5.0) -> None:
