@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8866
 IP     ?= 127.0.0.1
+# Room mode: SEATS=20 keeps a kernel of the audit page (03) ready per participant (~130 MB each).
+SEATS  ?= 0
 STAMP  := $(VENV)/.installed-stamp
 # The trainer's guide, glossary and bibliography: Markdown in docs/guide/, rendered offline
 # to notebooks/guide/*.html (generated, git-ignored) for Voilà to serve.
@@ -37,7 +39,7 @@ ifneq ($(filter $(IP),127.0.0.1 localhost ::1),)
 	$(BIN)/voila --Voila.ip=$(IP) --port=$(PORT) --no-browser notebooks/
 else
 	@CXKIT_ROOM_TOKEN=$$($(BIN)/python -c "import secrets; print(secrets.token_urlsafe(18))") && \
-	export CXKIT_ROOM_TOKEN && $(BIN)/python voila.py $(IP) $(PORT) && \
+	export CXKIT_ROOM_TOKEN CXKIT_SEATS=$(SEATS) && $(BIN)/python voila.py $(IP) $(PORT) && \
 	exec $(BIN)/voila --Voila.ip=$(IP) --port=$(PORT) --no-browser notebooks/
 endif
 

@@ -104,11 +104,17 @@ SMALL_MACHINE = (os.cpu_count() or 1) <= 2
 STAGGER_S = float(os.environ.get("CXKIT_START_STAGGER", "4" if SMALL_MACHINE else "0"))
 ENGINE_DELAY_S = STAGGER_S / 2
 POOL_STEP_S = 3.0 if SMALL_MACHINE else 0.0
-#: A kernel taken from a pool that still holds a ready one is replaced this many seconds
-#: later, once the page is served (a first render of 03 took 3.0 s with the replacement
-#: starting at once, 2.0 s with it two seconds later, on two cores).
+#: A kernel taken from a quiet pool is replaced this many seconds later, once the page is
+#: served (a first render of 03 took 3.0 s with the replacement starting at once, 2.0 s
+#: with it two seconds later, on two cores). See :func:`_pools`.
 REFILL_DELAY_S = float(os.environ.get("CXKIT_REFILL_DELAY", "2"))
 QUIET_S = 10.0
+#: Room mode: ``make app IP=0.0.0.0 SEATS=20`` keeps a kernel of the audit page ready for
+#: each participant (``CXKIT_SEATS``), since the whole room opens it together; the other
+#: pools keep ``voila.json``'s sizes. Each waiting kernel holds about 130 MB and no CPU;
+#: after a take, replacements start one every ``POOL_STEP_S`` seconds, not all at once.
+SEATS = int(os.environ.get("CXKIT_SEATS", "0") or 0)
+SEATS_NOTEBOOK = "03_scoring_the_phone_audit.ipynb"
 #: Chart engine processes drawing side by side (about 140 MB each, for the whole room): a
 #: slider's four charts are drawn two at a time on a machine of two cores or more.
 CHART_WORKERS = int(os.environ.get("CXKIT_CHART_WORKERS", "2" if (os.cpu_count() or 1) >= 2 else "1"))
@@ -121,10 +127,14 @@ def _pools(first: float, step: float, refill: float) -> None:
       one ``step`` seconds later (Voilà fills them all at once, as the server starts);
     - each kernel is told the notebook it will run (``CXKIT_NOTEBOOK``), so that it imports
       that notebook's modules before its participant arrives (:func:`cxkit.warm_up`);
-    - when a participant takes a kernel while another one is still ready, or when nobody
-      took one of this notebook in the last ``QUIET_S`` seconds, the replacement starts
-      ``refill`` seconds later, once that participant's page is on its way, rather than
-      competing with it for the cores; when many arrive together it starts at once."""
+    - when a participant takes a kernel while another one is still ready, its replacement
+      starts ``QUIET_S`` seconds later and further ones queue behind it, one every
+      ``step`` seconds, so that they do not compete for the cores with the pages being
+      served (twenty pages of 03 from twenty ready kernels); when none is left ready, it
+      starts ``refill`` seconds later if nobody took one of this notebook in the last
+      ``QUIET_S`` seconds (the page is on its way first), else at once (more arrive than
+      kernels were ready);
+    - in room mode with ``SEATS``, the audit page's pool holds a kernel per seat."""
     app = sys.modules.get("voila.app")  # not imported by name: this file is voila.py
     if app is None:  # not read by a Voilà server
         return
@@ -140,15 +150,22 @@ def _pools(first: float, step: float, refill: float) -> None:
             _cxkit_taken: dict = {}  # notebook → when a participant last took its kernel
 
             def fill_if_needed(self, delay=None, notebook_name=None, extra_kernel_env_variables=None, **kw):
+                if SEATS and notebook_name and os.path.basename(notebook_name) == SEATS_NOTEBOOK:
+                    pool = self.kernel_pools_config.setdefault(notebook_name, {})
+                    pool["pool_size"] = max(SEATS, pool.get("pool_size", 0))
                 if delay == 0 and first > 0:  # the first fill, from the manager's constructor
                     delay = first + step * Pools._cxkit_pools
                     Pools._cxkit_pools += 1
                 elif delay is None:  # a participant just took a kernel
-                    ready = any(task.done() for task in self._pools.get(notebook_name, ()))
+                    tasks = self._pools.get(notebook_name, ())
+                    ready = sum(task.done() for task in tasks)
                     now = time.monotonic()
                     quiet = now - Pools._cxkit_taken.get(notebook_name, -QUIET_S) >= QUIET_S
                     Pools._cxkit_taken[notebook_name] = now
-                    delay = refill if ready or quiet else 0
+                    if ready:  # no hurry: replacements queue up after the room is served
+                        delay = QUIET_S + max(step, 1.0) * (len(tasks) - ready)
+                    else:
+                        delay = refill if quiet else 0
                 env = dict(extra_kernel_env_variables or {})
                 if notebook_name:
                     env[ENV_NOTEBOOK] = os.path.basename(notebook_name)
