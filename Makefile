@@ -10,6 +10,8 @@ STAMP  := $(VENV)/.installed-stamp
 # The trainer's guide, glossary and bibliography: Markdown in docs/guide/, rendered offline
 # to notebooks/guide/*.html (generated, git-ignored) for Voilà to serve.
 GUIDE  := notebooks/guide/trainer_en.html
+# The Vega bundle pages load to draw a moved chart themselves (generated, git-ignored).
+VEGA_JS := notebooks/static/cxkit-vega.js
 # The participants' path 00–08, then the trainer's console.
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb)) notebooks/trainer.ipynb
 
@@ -19,7 +21,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install app lab test unit notebooks bench clean
 
-install: $(STAMP) $(GUIDE)
+install: $(STAMP) $(GUIDE) $(VEGA_JS)
 
 # (Re)install only when the venv is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -46,6 +48,9 @@ endif
 $(GUIDE): $(STAMP) $(wildcard docs/guide/*.md) cxkit/guide.py cxkit/nav.py $(wildcard cxkit/locale/nav.json)
 	$(BIN)/python -m cxkit.guide
 
+$(VEGA_JS): $(STAMP) cxkit/charts/bundle.py
+	$(BIN)/python -m cxkit.charts.bundle notebooks
+
 lab: install
 	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks
 
@@ -66,5 +71,5 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts benchmarks/results notebooks/guide
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts benchmarks/results notebooks/guide notebooks/static
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

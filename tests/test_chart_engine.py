@@ -583,3 +583,80 @@ def test_french_pages_get_french_axis_numbers():
     assert "1,8k" in fr and "25\u202f%" in fr
     en = labels(chart_engine.draw(spec, "svg"))
     assert "1.8k" in en and "25%" in en
+
+
+# ---- charts a page draws itself after a move (issue 19) ----
+
+def test_build_vega_gives_the_compiled_spec_with_its_data_and_the_french_number_format(monkeypatch):
+    """build_vega: the Vega spec the page draws holds the chart's rows (labels cleaned, as
+    in the SVG), and on French pages vl-convert's fr-FR number format (decimal comma)"""
+    monkeypatch.delenv(chart_engine.ENV_ADDRESS, raising=False)
+    frame = _trend().assign(n=[10, 12, 9])
+    english = json.loads(chart_engine.build_vega("audit.trend_chart", (frame,), {"target": 0.8}, "en"))
+    french = json.loads(chart_engine.build_vega("audit.trend_chart", (frame,), {"target": 0.8}, "fr"))
+    assert english["locale"] is None
+    assert french["locale"]["decimal"] == "," and french["locale"]["percent"].endswith("%")
+    rows = [row for entry in english["spec"]["data"] for row in entry.get("values", [])]
+    assert {row["good_rate"] for row in rows if "good_rate" in row} == {0.6, 0.7, 0.8}
+    assert english["spec"]["$schema"].startswith("https://vega.github.io/schema/vega/")
+
+
+def test_chart_view_in_a_callback_sends_the_spec_and_falls_back_to_svg_when_the_page_cannot(monkeypatch):
+    """ChartView after a move, with the bundle present: the page gets a Vega spec to draw
+    (``spec``) and ``value`` keeps the kernel's last SVG; a page that cannot load the
+    bundle says so, and the chart is sent as SVG from then on"""
+    import asyncio
+
+    from cxkit import charts
+    from cxkit.panels import base
+
+    monkeypatch.setattr(base, "_page_draws", lambda: True)
+    monkeypatch.setattr(charts, "vega", lambda b, *a, **o: json.dumps({"spec": {"target": o["target"]}}))
+    monkeypatch.setattr(charts, "svg", lambda b, *a, **o: f"<svg>{o['target']}</svg>")
+    view = base.ChartView()
+    assert view.live
+    view.draw("audit.trend_chart", _trend(), target=0.1)  # a cell: drawn in the kernel
+    assert view.value == "<svg>0.1</svg>" and view.spec == ""
+
+    async def move():
+        monkeypatch.setattr(base, "_callback_loop", asyncio.get_running_loop)
+        view.draw("audit.trend_chart", _trend(), target=0.2)
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if view.spec and not view._busy:
+                break
+
+    asyncio.run(move())
+    assert json.loads(view.spec) == {"spec": {"target": 0.2}} and view.value == "<svg>0.1</svg>"
+    view._on_page(view, {"event": "no-vega", "error": "blocked"}, [])
+    assert not view.live and view.spec == "" and view.value == "<svg>0.2</svg>"
+
+
+def test_the_page_draws_only_when_the_bundle_is_beside_the_notebooks(tmp_path, monkeypatch):
+    """_page_draws: the bundle written by `make install` (cxkit.charts.bundle) in the
+    kernel's folder, and CXKIT_PAGE_CHARTS not off"""
+    from cxkit.charts import bundle
+    from cxkit.panels import base
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CXKIT_PAGE_CHARTS", raising=False)
+    assert not base._page_draws()
+    path = bundle.write(tmp_path)
+    assert path == tmp_path / base.VEGA_BUNDLE and "vegaEmbed" in path.read_text(encoding="utf-8")
+    assert base._page_draws()
+    monkeypatch.setenv("CXKIT_PAGE_CHARTS", "off")
+    assert not base._page_draws()
+
+
+def test_altair_builds_its_schema_table_once_and_gives_the_same_objects():
+    """_alt: from_dict reuses one table of schemas (altair rebuilt it for every shorthand
+    encoding) and builds the same object as altair's own converter"""
+    from altair.utils import schemapi
+
+    from cxkit.charts import _alt
+
+    assert _alt._converter() is _alt._converter()
+    x = _alt.alt.X.from_dict({"shorthand": "value:Q"}, validate=False)
+    fresh = schemapi._FromDict(schemapi.SchemaBase._default_wrapper_classes()).from_dict(
+        {"shorthand": "value:Q"}, _alt.alt.X)
+    assert x.to_dict(validate=False) == fresh.to_dict(validate=False) == {"field": "value", "type": "quantitative"}

@@ -94,6 +94,16 @@ def svg(builder: str, *args, **options) -> str:
     return engine.build_svg(builder, args, options, get_language())
 
 
+def vega(builder: str, *args, **options) -> str:
+    """What a page needs to draw the chart ``builder`` itself, in the current language:
+    JSON text of the compiled Vega spec and the language's number format
+    (:func:`cxkit.charts.engine.build_vega`). :class:`cxkit.panels.ChartView` sends it
+    when a participant moves a slider; the page's Vega draws it."""
+    from ..i18n import get_language
+
+    return engine.build_vega(builder, args, options, get_language())
+
+
 class Drawing:
     """A drawn chart as a notebook output: the same ``image/svg+xml`` output as altair's
     SVG renderer gives, without altair in the kernel."""

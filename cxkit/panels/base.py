@@ -14,9 +14,12 @@ import base64
 import functools
 import html
 import logging
+import os
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 
+import anywidget
 import ipywidgets as widgets
 import traitlets
 
@@ -74,7 +77,13 @@ def guarded(status: Status) -> Callable:
     return wrap
 
 
-class ChartView(widgets.HTML):
+#: The Vega bundle a page loads to draw moved charts itself, relative to the notebooks'
+#: folder (a kernel's working folder); ``make install`` writes it (python -m cxkit.charts.bundle).
+VEGA_BUNDLE = "static/cxkit-vega.js"
+_ESM = Path(__file__).with_name("static") / "chart_view.js"
+
+
+class ChartView(anywidget.AnyWidget):
     """A chart drawn as inline SVG.
 
     ``draw("topic.name_chart", data, **options)`` redraws it from a builder's name and
@@ -90,11 +99,25 @@ class ChartView(widgets.HTML):
     the next move meanwhile. Moves are coalesced: while one drawing of this chart is in
     flight, only the latest request waits, and the ones it replaced are never drawn.
     Anywhere else (a cell running, nbval, a script, the tests) ``draw`` draws before it
-    returns, so a notebook's saved outputs are complete."""
+    returns, so a notebook's saved outputs are complete.
+
+    Drawn by the page: after a move, when the notebooks' folder has the Vega bundle
+    (:data:`VEGA_BUNDLE`), the chart goes to the page as a compiled Vega spec
+    (``spec``, :func:`cxkit.charts.vega`) and the browser draws it (a few ms, where
+    vl-convert takes 40–150 ms a chart); ``value`` keeps the last SVG the kernel drew. A
+    page that cannot load the bundle says so and gets SVG from then on.
+    ``CXKIT_PAGE_CHARTS=off`` keeps every drawing in the kernel."""
+
+    _esm = traitlets.Unicode(_ESM.read_text(encoding="utf-8")).tag(sync=True)
+    value = traitlets.Unicode("").tag(sync=True)  #: the SVG drawn by the kernel (or a sentence)
+    spec = traitlets.Unicode("").tag(sync=True)  #: JSON for the page to draw, "" when ``value`` shows
+    live = traitlets.Bool(False).tag(sync=True)  #: the page may draw: it fetches the bundle early
 
     def __init__(self, chart=None, **kwargs):
         super().__init__(**kwargs)
         self.add_class("cxkit-chart")
+        self.live = _page_draws()
+        self.on_msg(self._on_page)
         self._drawn: bytes | None = None  # the key of what the chart shows
         self._wanted: bytes | None = None  # the key last asked for (shown, in flight or waiting)
         self._busy = False  # a drawing is in flight
@@ -107,46 +130,63 @@ class ChartView(widgets.HTML):
         if key == self._wanted:  # drawing SVG is the slow part of a slider's move
             return
         self._wanted = key
-        job = (key, lambda: charts.svg(builder, *args, **options), builder)
+        loop = _callback_loop()
+        self._svg_job = (key, lambda: charts.svg(builder, *args, **options), builder, "svg")
+        job = self._svg_job
+        if loop is not None and self.live:
+            job = (key, lambda: charts.vega(builder, *args, **options), builder, "vega")
         if self._busy:
             self._pending = job  # replaces any older waiting move
             return
-        loop = _callback_loop()
         if loop is None:
             self._finish(job, *self._render(job))
         else:
             self._start(job, loop)
 
     def update(self, chart) -> None:
-        self._show(*self._render((None, lambda: charts.to_svg(chart), "chart")))
+        self._show(*self._render((None, lambda: charts.to_svg(chart), "chart", "svg")))
         self._drawn = self._wanted = None
         self._pending = None
 
     def clear(self) -> None:
-        self.value = ""
+        with self.hold_sync():
+            self.value, self.spec = "", ""
         self._drawn = self._wanted = None
         self._pending = None
 
-    def _render(self, job) -> tuple[str, bool]:
-        """(the HTML to show, whether the chart was drawn) for ``job``; never raises."""
-        _key, drawing, name = job
+    def _on_page(self, _widget, content, _buffers) -> None:
+        """The page could not load the Vega bundle: draw in the kernel from now on."""
+        if isinstance(content, dict) and content.get("event") == "no-vega" and self.live:
+            log.warning("a page could not draw a chart itself (%s); drawing SVG", str(content.get("error"))[:200])
+            self.live = False
+            job = getattr(self, "_svg_job", None)
+            if job is not None and job[0] == self._wanted:
+                self._finish(job, *self._render(job))
+
+    def _render(self, job) -> tuple[str, bool, str]:
+        """(what to show, whether the chart was drawn, "svg" or "vega") for ``job``; never raises."""
+        _key, drawing, name, kind = job
         try:
-            return drawing(), True
+            return drawing(), True, kind
         except Exception as error:  # noqa: BLE001 - one sentence, never a broken widget
             log.error("chart %s could not be drawn", name, exc_info=True)
             text = str(error) if isinstance(error, DataError) else t("server.chart_failed")
             return (f'<p class="cxkit-chart-failed cxkit-error" role="status" '
-                    f'style="color:{charts.COLORS["bad"]}">{html.escape(text)}</p>'), False
+                    f'style="color:{charts.COLORS["bad"]}">{html.escape(text)}</p>'), False, "svg"
 
-    def _show(self, value: str, ok: bool) -> bool:
-        self.value = value
+    def _show(self, value: str, ok: bool, kind: str = "svg") -> bool:
+        with self.hold_sync():
+            if kind == "vega":
+                self.spec = value
+            else:
+                self.value, self.spec = value, ""
         return ok
 
-    def _finish(self, job, value: str, ok: bool) -> None:
+    def _finish(self, job, value: str, ok: bool, kind: str = "svg") -> None:
         key = job[0]
         if key != self._wanted and self._wanted is None:  # cleared (or updated) meanwhile
             return
-        self._show(value, ok)
+        self._show(value, ok, kind)
         self._drawn = key if ok else None
         if not ok and self._wanted == key:
             self._wanted = None  # a failed chart is tried again next time
@@ -155,14 +195,14 @@ class ChartView(widgets.HTML):
         self._busy = True
 
         def done(future):
-            value, ok = future.result()
-            loop.call_soon_threadsafe(self._landed, job, value, ok, loop)
+            value, ok, kind = future.result()
+            loop.call_soon_threadsafe(self._landed, job, value, ok, kind, loop)
 
         _drawing_pool().submit(self._render, job).add_done_callback(done)
 
-    def _landed(self, job, value: str, ok: bool, loop) -> None:
+    def _landed(self, job, value: str, ok: bool, kind: str, loop) -> None:
         """In the event loop: show a drawing that came back, then the one waiting, if any."""
-        self._finish(job, value, ok)
+        self._finish(job, value, ok, kind)
         pending, self._pending = self._pending, None
         if pending is not None and pending[0] == self._wanted:
             self._start(pending, loop)
@@ -181,6 +221,12 @@ def _drawing_pool():
 
         _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cxkit-chart")
     return _POOL
+
+
+def _page_draws() -> bool:
+    """Whether pages may draw moved charts themselves: the Vega bundle is in the notebooks'
+    folder (the kernel's working folder) and ``CXKIT_PAGE_CHARTS`` is not ``off``."""
+    return os.environ.get("CXKIT_PAGE_CHARTS", "").lower() != "off" and os.path.isfile(VEGA_BUNDLE)
 
 
 def _callback_loop():
