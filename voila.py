@@ -12,6 +12,9 @@ Chart engine: one process next to the server builds and draws every kernel's cha
 vl-convert's JavaScript engine (about 140 MB each); on two cores or more a second one
 draws beside it (``CHART_WORKERS``), so that a slider's charts are drawn two at a time.
 Kernels find them through the environment they inherit.
+After a slider's move, the page draws the chart itself from the compiled Vega spec the
+engine sends (``cxkit.panels.ChartView``; the Vega bundle ``notebooks/static/cxkit-vega.js``,
+written by ``make install``, is served like the notebooks' files).
 Set ``CXKIT_CHART_ENGINE=off`` to have every kernel draw its own charts. A watcher thread
 starts the engine again if it exits (:func:`cxkit.charts.engine.start`).
 

@@ -649,14 +649,30 @@ def test_the_page_draws_only_when_the_bundle_is_beside_the_notebooks(tmp_path, m
 
 
 def test_altair_builds_its_schema_table_once_and_gives_the_same_objects():
-    """_alt: from_dict reuses one table of schemas (altair rebuilt it for every shorthand
-    encoding) and builds the same object as altair's own converter"""
+    """_alt: from_dict reuses one table of schemas per family of classes (altair rebuilt
+    it for every shorthand encoding) and builds the same chart as altair's own converter,
+    conditions included (a table shared across families turned "datum.cut" into an
+    expression object and broke the journey chart)"""
+    import pandas as pd
     from altair.utils import schemapi
 
     from cxkit.charts import _alt
 
-    assert _alt._converter() is _alt._converter()
-    x = _alt.alt.X.from_dict({"shorthand": "value:Q"}, validate=False)
-    fresh = schemapi._FromDict(schemapi.SchemaBase._default_wrapper_classes()).from_dict(
-        {"shorthand": "value:Q"}, _alt.alt.X)
-    assert x.to_dict(validate=False) == fresh.to_dict(validate=False) == {"field": "value", "type": "quantitative"}
+    alt = _alt.alt
+    assert _alt._converter(alt.X) is _alt._converter(alt.X)
+
+    def chart():
+        data = pd.DataFrame({"start": [0, 5], "kind": ["a", "b"], "cut": [True, False]})
+        return alt.Chart(data).mark_bar().encode(
+            x="start:Q", color="kind:N", stroke=alt.condition("datum.cut", alt.value("#222"), alt.value("white")))
+
+    ours = chart().to_dict(validate=False)
+    patched = schemapi.SchemaBase.from_dict
+    try:
+        schemapi.SchemaBase.from_dict = classmethod(
+            lambda cls, dct, validate=True: schemapi._FromDict(cls._default_wrapper_classes()).from_dict(dct, cls))
+        theirs = chart().to_dict(validate=False)
+    finally:
+        schemapi.SchemaBase.from_dict = patched
+    assert ours == theirs
+    assert ours["encoding"]["stroke"] == {"condition": {"test": "datum.cut", "value": "#222"}, "value": "white"}
