@@ -5,7 +5,7 @@ import time
 
 from playwright.sync_api import expect
 
-from conftest import assert_no_error, open_notebook, screenshot
+from conftest import assert_no_error, offline_context, open_notebook, screenshot
 
 
 def _total(page) -> str:
@@ -62,6 +62,35 @@ def test_dashboard_in_french_and_reset(page, voila):
         "before => document.querySelector('.cxkit-total').innerText === before", arg=before, timeout=5000)
     page.wait_for_selector(".cxkit-status:has-text('Chaque donnée est revenue')", timeout=5000)
     screenshot(page, "05_estimating_the_losses_fr")
+
+
+def test_a_moved_chart_is_drawn_by_the_page_offline_in_the_pages_language(browser, voila):
+    """losses, issue 19: after a move the four charts are drawn by the page itself (the
+    Vega bundle served beside the notebooks, nothing from the internet), with French
+    numbers on a French page (0,2M, 7 %), as the kernel's SVG had them"""
+    outside: list[str] = []
+    context = offline_context(browser, outside)
+    page = context.new_page()
+    page.set_default_timeout(120_000)
+    open_notebook(page, voila, "05_estimating_the_losses", lang="fr")
+    charts = ".cxkit-chart-breakdown, .cxkit-chart-distribution, .cxkit-chart-tornado, .cxkit-chart-non-quality"
+    page.wait_for_selector(".cxkit-chart-tornado svg")
+    assert page.locator(f":is({charts})[data-drawn-by='kernel']").count() == 4
+    labels = page.locator(".cxkit-chart-distribution .role-axis-label").first.text_content()
+    handle = page.locator(".cxkit-input-bad_call_rate .noUi-handle")
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(f"document.querySelectorAll(\"{charts}\").length === 4 && [...document.querySelectorAll("
+                           f"\"{charts}\")].every(c => c.dataset.drawnBy === 'page' && c.querySelector('svg'))",
+                           timeout=20_000)
+    moved = page.locator(".cxkit-chart-distribution .role-axis-label").first.text_content()
+    assert "0,2M" in labels and "0,2M" in moved  # the x axis: money in the page's language
+    percents = page.locator(".cxkit-chart-distribution .role-axis-label").nth(1).text_content()
+    assert "7\u202f%" in percents or "7\u00a0%" in percents
+    assert page.locator(".cxkit-chart-failed").count() == 0
+    assert_no_error(page)
+    context.close()
+    assert not outside
 
 
 def test_own_file_and_excel_download(page, voila, tmp_path):

@@ -26,6 +26,7 @@ function render({ model, el }) {
     const text = model.get("spec");
     if (!text) {
       el.innerHTML = model.get("value");
+      el.dataset.drawnBy = "kernel";
       return;
     }
     try {
@@ -37,7 +38,10 @@ function render({ model, el }) {
       await embed(box, spec, options);
       if (turn !== shown) return;
       const svg = box.querySelector("svg");
-      if (svg) el.replaceChildren(svg);
+      if (svg) {
+        el.replaceChildren(svg);
+        el.dataset.drawnBy = "page";
+      }
     } catch (error) {
       if (turn === shown) model.send({ event: "no-vega", error: String(error) });
     }
