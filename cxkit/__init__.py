@@ -93,10 +93,9 @@ def notebook_modules(path) -> list[str]:
 
 def warm_up(notebook: str | None) -> list[str]:
     """Import what ``notebook`` (a file in the current folder, as Voilà starts its kernels)
-    will need: its cxkit modules and what those import lazily. Returns the modules imported;
+    will need: its cxkit modules, and what the models it calls import lazily. Returns the modules imported;
     nothing when the notebook is not named or not found (the page then imports them itself)."""
     import importlib
-    import sys
 
     if not notebook or not os.path.isfile(notebook):
         return []
@@ -111,7 +110,7 @@ def warm_up(notebook: str | None) -> list[str]:
     for name in modules:
         importlib.import_module(name)
     for model, lazy in LAZY_IMPORTS.items():
-        if model in sys.modules:
+        if model in modules:  # a model the page itself calls: one it only imports stays light
             for name in lazy:
                 importlib.import_module(name)
                 modules.append(name)
