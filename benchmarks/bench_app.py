@@ -149,24 +149,12 @@ def _children(voila_pid: int, *words: str):
             continue
 
 
-def _cpu_seconds(pid: int) -> float:
-    """CPU seconds used so far by process ``pid`` and everything under it."""
-    import psutil
-
-    total = 0.0
-    for process in [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]:
-        try:
-            times = process.cpu_times()
-            total += times.user + times.system
-        except psutil.NoSuchProcess:
-            continue
-    return total
-
-
 def wait_until_quiet(pid: int, timeout: float = 300.0, window: float = 3.0) -> None:
     """Wait until the Voilà process ``pid`` and its kernels use under 10 % of a core over
     ``window`` seconds: Voilà says a pool is filled once its kernels started, before they
     finished importing their notebook's modules."""
+    from bench_capacity import _cpu_seconds  # the server and every process under it
+
     deadline = time.time() + timeout
     before = _cpu_seconds(pid)
     while time.time() < deadline:
