@@ -667,12 +667,15 @@ def test_altair_builds_its_schema_table_once_and_gives_the_same_objects():
             x="start:Q", color="kind:N", stroke=alt.condition("datum.cut", alt.value("#222"), alt.value("white")))
 
     ours = chart().to_dict(validate=False)
-    patched = schemapi.SchemaBase.from_dict
+    patched = vars(schemapi.SchemaBase)["from_dict"]  # the classmethod itself, not a bound method
     try:
         schemapi.SchemaBase.from_dict = classmethod(
             lambda cls, dct, validate=True: schemapi._FromDict(cls._default_wrapper_classes()).from_dict(dct, cls))
         theirs = chart().to_dict(validate=False)
     finally:
         schemapi.SchemaBase.from_dict = patched
+    assert vars(schemapi.SchemaBase)["from_dict"] is patched
+    assert _alt.alt.X.from_dict({"shorthand": "value:Q"}, validate=False).to_dict(validate=False) == {
+        "field": "value", "type": "quantitative"}  # still the shared table, for every class
     assert ours == theirs
     assert ours["encoding"]["stroke"] == {"condition": {"test": "datum.cut", "value": "#222"}, "value": "white"}
