@@ -110,8 +110,8 @@ class _App:
 
     def wait_for_pool(self, slug: str, size: int, timeout: float = 90.0) -> None:
         """Wait until Voilà's log says the preheated pool of ``slug`` is full again: once
-        at start, then once more after each kernel taken from it (the refill runs after
-        ``fill_delay``; measuring while it runs would charge its start to the next page)."""
+        at start, then once more after each kernel taken from it (``voila.py`` delays the
+        refill; measuring while it runs would charge its start to the next page)."""
         if not size:
             return
         filled = f"Kernel pool of {slug}.ipynb is filled with {size} kernel"

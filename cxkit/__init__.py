@@ -93,13 +93,13 @@ def notebook_modules(path) -> list[str]:
 
 def warm_up(notebook: str | None) -> list[str]:
     """Import what ``notebook`` (a file in the current folder, as Voilà starts its kernels)
-    will need: its cxkit modules, and what the models it calls import lazily. Returns the modules imported;
-    nothing when the notebook is not named or not found (the page then imports them itself)."""
-    import importlib
-
+    will need: its cxkit modules, and what the models it calls import lazily. Returns the
+    modules imported; nothing when the notebook is not named or not found (the page then
+    imports them itself)."""
     if not notebook or not os.path.isfile(notebook):
         return []
     import datetime
+    import importlib
 
     from . import i18n
 

@@ -406,8 +406,8 @@ class _timed:
 
 def _answer(connection) -> None:
     """Serve one client: one request (``J`` + JSON spec, ``P`` + pickled builder call, or
-    ``V`` + the same call to compile for the page, :func:`build_vega`), one answer (``S``/``B`` + drawing, ``E`` + error; the watchdog may answer ``T`` or
-    ``R`` instead)."""
+    ``V`` + the same call to compile for the page, :func:`build_vega`), one answer
+    (``S``/``B`` + drawing, ``E`` + error; the watchdog may answer ``T`` or ``R`` instead)."""
     _current.connection = connection
     with _waiting_lock:
         _waiting.add(connection)

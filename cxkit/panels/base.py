@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import traitlets
 
 from .. import charts
+from ..charts import bundle
 from ..errors import DataError
 from ..i18n import fmt_number, get_language, parse_amount, t
 from ..io import CONTROL_CHARS
@@ -79,7 +80,7 @@ def guarded(status: Status) -> Callable:
 
 #: The Vega bundle a page loads to draw moved charts itself, relative to the notebooks'
 #: folder (a kernel's working folder); ``make install`` writes it (python -m cxkit.charts.bundle).
-VEGA_BUNDLE = "static/cxkit-vega.js"
+VEGA_BUNDLE = bundle.RELATIVE
 _ESM = Path(__file__).with_name("static") / "chart_view.js"
 
 
