@@ -34,8 +34,9 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import wraps
 from pathlib import Path
 
 import numpy as np
@@ -353,6 +354,36 @@ _VERSION_OF_CURRENT = (sa.select(ROOMS.c.version).select_from(META.join(ROOMS, R
                        .where(META.c.key == "current_room"))
 # PostgreSQL: schema changes by many kernels opening the store at once are serialised.
 _PG_SCHEMA_LOCK = 7_318_245
+
+
+#: Who is told of each read of a room's data (:func:`observe_reads`).
+_READ_OBSERVERS: list[Callable] = []
+
+
+def observe_reads(observer: Callable) -> Callable[[], None]:
+    """Call ``observer(store, method, args, kwargs, result)`` after each read of a room's
+    calls, answers or settings (``method`` is ``"calls"``, ``"answers"`` or ``"setting"``,
+    ``args`` and ``kwargs`` its arguments), until the returned function is called. A page built ahead of its
+    participant (:mod:`cxkit.panels.prerender`) uses it to know which of the room's data
+    it shows, and so whether it is still right when the participant arrives."""
+    _READ_OBSERVERS.append(observer)
+
+    def stop() -> None:
+        if observer in _READ_OBSERVERS:
+            _READ_OBSERVERS.remove(observer)
+
+    return stop
+
+
+def _observed(method):
+    """A read method whose result the observers of :func:`observe_reads` see."""
+    @wraps(method)
+    def read(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        for observer in list(_READ_OBSERVERS):
+            observer(self, method.__name__, args, kwargs, result)
+        return result
+    return read
 
 
 class Store:
@@ -693,6 +724,7 @@ class Store:
             raise DataError(t("store.duplicate_call", call_id=dup)) from None
         return len(rows)
 
+    @_observed
     def calls(self) -> pd.DataFrame:
         """Every call of the room, in the order stored, one column per field (``call_id`` first)."""
         with self._read() as (con, room):
@@ -750,6 +782,7 @@ class Store:
                                                            created=time.time()))
             return int(result.inserted_primary_key[0])
 
+    @_observed
     def answers(self, kind: str) -> pd.DataFrame:
         """Every answer of a kind in the room, oldest first, one column per field."""
         with self._read() as (con, room):
@@ -769,6 +802,7 @@ class Store:
                                                    set_={"record": stmt.excluded.record,
                                                          "created": stmt.excluded.created}))
 
+    @_observed
     def setting(self, name: str, default=None):
         """The value saved under ``name`` in the room, else ``default``."""
         with self._read() as (con, room):
