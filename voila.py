@@ -3,9 +3,11 @@ folder it is started in).
 
 Cell timeout: a cell may run for at most ``CELL_TIMEOUT_S`` seconds (120, or
 ``CXKIT_CELL_TIMEOUT``), and its outputs may take as long to reach Voilà, except the import
-cell ``cx.setup()``. In a kernel that Voilà starts ahead of time (``preheat_kernel``), that
-cell waits for the participant's request, which may come hours later; a timeout there
-would kill the waiting kernel and break the page of whoever arrives next.
+cell ``cx.setup()`` and the last cell ``cx.ready()``. In a kernel that Voilà starts ahead
+of time (``preheat_kernel``), one of them waits for the participant's request, which may
+come hours later (``cx.ready()`` when the page is built before they arrive,
+:mod:`cxkit.panels.prerender`); a timeout there would kill the waiting kernel and break
+the page of whoever arrives next.
 
 Chart engine: one process next to the server builds and draws every kernel's charts
 (:mod:`cxkit.charts.engine`), so a participant's kernel loads neither altair nor
@@ -46,7 +48,7 @@ import sys
 import time
 from pathlib import Path
 
-from cxkit import ENV_NOTEBOOK
+from cxkit import ENV_NOTEBOOK, READY_CELL
 from cxkit.charts import engine as chart_engine
 
 HERE = Path(__file__).resolve().parent
@@ -183,8 +185,9 @@ SETUP_CELL = "import cxkit as cx\ncx.setup()"
 
 
 def cell_timeout(cell):
-    """Seconds a cell may run: no limit for the setup cell, ``CELL_TIMEOUT_S`` otherwise."""
-    return None if cell.get("source", "").strip() == SETUP_CELL else CELL_TIMEOUT_S
+    """Seconds a cell may run: no limit for the cells that wait for the participant (the
+    setup cell, ``cx.ready()``), ``CELL_TIMEOUT_S`` otherwise."""
+    return None if cell.get("source", "").strip() in (SETUP_CELL, READY_CELL) else CELL_TIMEOUT_S
 
 
 c = get_config()  # noqa: F821 - provided by traitlets when Voilà loads this file

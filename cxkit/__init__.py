@@ -10,6 +10,7 @@ so ``import cxkit`` stays light.
 """
 from __future__ import annotations
 
+import logging
 import os
 import re
 
@@ -17,7 +18,7 @@ from ._lazy import submodule_getattr
 from .errors import DataError
 
 __version__ = "0.1.0"
-__all__ = ["DataError", "setup", "__version__"]
+__all__ = ["DataError", "ready", "setup", "__version__"]
 
 
 
@@ -26,39 +27,90 @@ def setup(lang: str | None = None) -> None:
     chart on: a notebook that shows only panels never loads altair), and the language
     (``lang`` if given, else resolved as :mod:`cxkit.i18n` explains).
 
+    In a kernel Voilà starts ahead of time (``preheat_kernel``) it first does the slow
+    start-up work, then either waits for the participant or, in a notebook that ends with
+    ``cx.ready()``, lets the page be built before they arrive (:func:`ready`).
+
     Outside IPython the marker it displays is printed as a short text; notebooks call it
     once, in their import cell."""
-    from IPython.display import HTML, display
-
     from . import charts, i18n, workshop  # noqa: F401 - workshop: the saved language is in the store
 
     charts.prepare()
+    ahead = False
     if os.environ.get("VOILA_PREHEAT") == "True":
-        _wait_for_participant()
+        notebook = os.environ.get(ENV_NOTEBOOK)
+        _prepare_kernel(notebook)
+        if builds_ahead(notebook):
+            from .panels import prerender
+
+            ahead = prerender.begin() is not None
+        if not ahead:
+            _wait_for_request()
     lang = i18n.set_language(lang) if lang else i18n.get_language()
-    # An empty marker: the app's template reads it to show the narrative in this language
-    # when the address has no ?lang= (markdown cells tagged lang-en / lang-fr).
-    display(HTML(f'<span class="cxkit-lang" data-cxkit-lang="{lang}"></span>'))
-    if os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
+    _show_language(lang)
+    if ahead or os.environ.get("SERVER_SOFTWARE", "").startswith("voila"):
         _friendly_errors()
-        from .panels import live
+        if not ahead:  # a page built ahead counts once its participant arrives (ready)
+            from .panels import live
 
-        live.start()  # the page counts as open in the trainer's console (one 2 s poll, cxkit.panels.live)
+            live.start()  # the page counts as open in the trainer's console (one 2 s poll, cxkit.panels.live)
 
 
-def _wait_for_participant() -> None:
+#: The last cell of a notebook whose page Voilà may build before its participant arrives.
+READY_CELL = "cx.ready()"
+
+
+def ready() -> None:
+    """A notebook's last cell, in a page the whole room opens together (03). In the app, a
+    kernel Voilà prepared ahead runs every cell of the page before anyone asks for it;
+    this cell then waits for the participant and brings the page up to date for them:
+    their language, the room's latest data (:mod:`cxkit.panels.prerender`). Anywhere else
+    (JupyterLab, nbval, a page not built ahead) it does nothing."""
+    import sys
+
+    prerender = sys.modules.get(f"{__name__}.panels.prerender")
+    if prerender is None or prerender.current() is None:
+        return
+    lang = prerender.arrive(lambda every, meanwhile: _wait_for_request(every=every, meanwhile=meanwhile))
+    _show_language(lang)
+
+
+def _show_language(lang: str) -> None:
+    """An empty marker: the app's template reads the last one to show the narrative in this
+    language when the address has no ?lang= (markdown cells tagged lang-en / lang-fr)."""
+    from IPython.display import HTML, display
+
+    display(HTML(f'<span class="cxkit-lang" data-cxkit-lang="{lang}"></span>'))
+
+
+def builds_ahead(notebook: str | None) -> bool:
+    """True when ``notebook`` (a file in the current folder) has a ``cx.ready()`` cell, so
+    that a kernel prepared for it builds the page before its participant arrives."""
+    if not notebook or not os.path.isfile(notebook):
+        return False
+    return any(source.strip() == READY_CELL for source in _code_cells(notebook))
+
+
+def _code_cells(path) -> list[str]:
+    """The sources of a notebook's code cells."""
+    import json
+    from pathlib import Path
+
+    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
+    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+
+
+def _prepare_kernel(notebook: str | None) -> None:
     """In a kernel Voilà starts ahead of time (``preheat_kernel``), do the slow start-up
-    work now (libraries, a first drawing, which also opens the way to the app's chart
-    engine), then wait for the participant's request, whose ``?lang=`` then decides the
-    language."""
+    work before the participant arrives: libraries, a first drawing (which also opens the
+    way to the app's chart engine), the notebook's own modules (:func:`warm_up`)."""
     import ipywidgets  # noqa: F401
     import pandas  # noqa: F401
 
     from .charts import engine
 
     engine.convert({"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x"}}})
-    warm_up(os.environ.get(ENV_NOTEBOOK))
-    _wait_for_request()
+    warm_up(notebook)
 
 
 #: The notebook a preheated kernel will run (set by ``voila.py`` for each pool), so that
@@ -75,12 +127,8 @@ def notebook_modules(path) -> list[str]:
     """The cxkit modules a notebook's code cells name (``cx.audit``, ``cx.panels.losses`` …),
     in the order they first appear; names that are not modules (``cx.setup``) are left out."""
     import importlib.util
-    import json
-    from pathlib import Path
 
-    cells = json.loads(Path(path).read_text(encoding="utf-8"))["cells"]
-    names = dict.fromkeys(name for cell in cells if cell["cell_type"] == "code"
-                          for name in _USES.findall("".join(cell["source"])))
+    names = dict.fromkeys(name for source in _code_cells(path) for name in _USES.findall(source))
     found = []
     for name in names:
         try:
@@ -117,9 +165,10 @@ def warm_up(notebook: str | None) -> list[str]:
     return modules
 
 
-def _wait_for_request(timeout: float = 5.0) -> None:
+def _wait_for_request(timeout: float = 5.0, every: float | None = None, meanwhile=None) -> None:
     """Wait until Voilà hands this preheated kernel to a request, then put the request's
-    details (``QUERY_STRING`` …) in the environment.
+    details (``QUERY_STRING`` …) in the environment. While it waits, ``meanwhile()`` is
+    called every ``every`` seconds, in the kernel's own thread.
 
     Voilà 0.5's own ``voila.utils.wait_for_request`` does the same, but importing
     ``voila.utils`` loads the Jupyter server's libraries into the kernel (about 43 MB per
@@ -148,9 +197,16 @@ def _wait_for_request(timeout: float = 5.0) -> None:
         except (OSError, TimeoutError) as error:
             warnings.warn(f"Failed to connect to {url}: {error}")
 
-    thread = threading.Thread(target=run)
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    thread.join()
+    thread.join(every)
+    while thread.is_alive():
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except Exception:  # a check that fails never keeps the participant out
+                logging.getLogger("cxkit").exception("could not check the page while it waited")
+        thread.join(every)
     if answer:
         os.environ.update(json.loads(answer[0]))
 

@@ -39,7 +39,7 @@ SLOW_POLL_S = 10.0
 log = logging.getLogger("cxkit.live")
 
 
-def _page_notebook() -> str:
+def page_notebook() -> str:
     """The notebook this kernel shows, from the request Voilà handed it (else "")."""
     path = os.environ.get("PATH_INFO") or os.environ.get("SCRIPT_NAME") or ""
     name = path.rstrip("/").rsplit("/", 1)[-1]
@@ -54,7 +54,7 @@ class _Poller:
         self.version: int | None = None
         self.task: asyncio.Task | None = None
         self.page_id = uuid.uuid4().hex
-        self.notebook = _page_notebook()
+        self.notebook = page_notebook()
         self.touching = True
         self.last_touch: float | None = None
         self.failures = 0
@@ -169,6 +169,19 @@ def start(notebook: str | None = None, *, touch: bool = True) -> bool:
         _POLLER.notebook = str(notebook)
     _POLLER.touching = bool(touch)
     return _POLLER.ensure_running()
+
+
+def hold() -> None:
+    """This page is not open yet (it is built before its participant arrives,
+    :mod:`cxkit.panels.prerender`): do not count it as open until :func:`start`."""
+    _POLLER.touching = False
+
+
+def unsubscribe_all() -> None:
+    """Forget every subscriber: the page is being built again from its cells
+    (:mod:`cxkit.panels.prerender`), whose new panels subscribe for themselves."""
+    _POLLER.callbacks.clear()
+    _POLLER.version = None
 
 
 def every(seconds: float, callback: Callable[[], object]) -> asyncio.Task | None:
