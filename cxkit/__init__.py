@@ -28,8 +28,8 @@ def setup(lang: str | None = None) -> None:
     (``lang`` if given, else resolved as :mod:`cxkit.i18n` explains).
 
     In a kernel Voilà starts ahead of time (``preheat_kernel``) it first does the slow
-    start-up work, then either waits for the participant or, in a notebook that ends with
-    ``cx.ready()``, lets the page be built before they arrive (:func:`ready`).
+    start-up work, then either waits for the participant or, in a notebook whose last
+    cell is ``cx.ready()``, lets the page be built before they arrive (:func:`ready`).
 
     Outside IPython the marker it displays is printed as a short text; notebooks call it
     once, in their import cell."""

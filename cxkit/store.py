@@ -363,9 +363,9 @@ _READ_OBSERVERS: list[Callable] = []
 def observe_reads(observer: Callable) -> Callable[[], None]:
     """Call ``observer(store, method, args, kwargs, result)`` after each read of a room's
     calls, answers or settings (``method`` is ``"calls"``, ``"answers"`` or ``"setting"``,
-    ``args`` and ``kwargs`` its arguments), until the returned function is called. A page built ahead of its
-    participant (:mod:`cxkit.panels.prerender`) uses it to know which of the room's data
-    it shows, and so whether it is still right when the participant arrives."""
+    ``args`` and ``kwargs`` its arguments), until the returned function is called. A page
+    built ahead of its participant (:mod:`cxkit.panels.prerender`) uses it to know which
+    of the room's data it shows, and so whether it is still right when they arrive."""
     _READ_OBSERVERS.append(observer)
 
     def stop() -> None:

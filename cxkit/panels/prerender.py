@@ -22,7 +22,8 @@ built is followed before the room opens 03; the participant's arrival checks onc
 A live panel (:mod:`cxkit.panels.live`) follows the room by itself after that.
 
 Only widgets can be swapped: an output that is not a widget (a chart shown as an image,
-a table as HTML) stays as it was built, and a rebuild says so in the log. A page with
+a table as HTML) stays as it was built (a rebuild says so in the log when a cell's result
+is one). A page with
 such outputs that depend on the language or the room should not end with ``cx.ready()``;
 its setup cell then waits for the participant before anything is built, as before.
 """
@@ -87,7 +88,8 @@ class Page:
             self.cells.append(self.current)
 
     def _post_run_cell(self, result) -> None:
-        if self.current is not None and result.result is not None and not isinstance(result.result, widgets.Widget):
+        shown = result.result
+        if self.current is not None and shown is not None and not isinstance(shown, widgets.Widget):
             self.current.other_outputs += 1
         if self.replaying is None:
             self.current = None
