@@ -606,21 +606,6 @@ def bench_ratio_twenty_pages_03():
                                     "browser)"}
 
 
-def _cpu_by_process(root_pid: int) -> dict[int, float]:
-    """User + system CPU seconds used so far by ``root_pid`` and each process under it."""
-    import psutil
-
-    found = {}
-    root = psutil.Process(root_pid)
-    for process in (root, *root.children(recursive=True)):
-        try:
-            times = process.cpu_times()
-        except psutil.NoSuchProcess:
-            continue
-        found[process.pid] = times.user + times.system
-    return found
-
-
 def _drawn_together(browser, url: str, selector: str, server_pid: int, started_after: bool, count: int,
                     reload_after: float = 150.0) -> tuple[float, float, int]:
     """``count`` browser pages opened together on ``url``: seconds until the last one shows
@@ -632,6 +617,8 @@ def _drawn_together(browser, url: str, selector: str, server_pid: int, started_a
     still not drawn after ``reload_after`` seconds is reloaded once, as its participant
     would (some pages stay at "Loading widget…" under this load, see
     ``tests/browser/test_participants.py``)."""
+    from bench_capacity import _cpu_by_process  # the server and each process under it
+
     pages = []
     reloaded = 0
     before = _cpu_by_process(server_pid)

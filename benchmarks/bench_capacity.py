@@ -95,19 +95,24 @@ def _memory(processes) -> list[dict]:
     return out
 
 
-def _cpu_seconds(root_pid: int) -> float:
-    """User + system CPU seconds used so far by ``root_pid`` and every process under it."""
+def _cpu_by_process(root_pid: int) -> dict[int, float]:
+    """User + system CPU seconds used so far by ``root_pid`` and each process under it, by pid."""
     import psutil
 
-    total = 0.0
+    found = {}
     for group in _processes(root_pid).values():
         for p in group:
             try:
                 t = p.cpu_times()
-                total += t.user + t.system
             except psutil.NoSuchProcess:
-                pass
-    return total
+                continue
+            found[p.pid] = t.user + t.system
+    return found
+
+
+def _cpu_seconds(root_pid: int) -> float:
+    """User + system CPU seconds used so far by ``root_pid`` and every process under it."""
+    return sum(_cpu_by_process(root_pid).values())
 
 
 def _summary(rows: list[dict]) -> dict:
