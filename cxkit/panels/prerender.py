@@ -117,11 +117,12 @@ class Page:
             self.reads.setdefault(key, (source.path, source._room, method, args, kwargs, _copy(result)))
 
     # --- once it is built ----------------------------------------------------------------
-    def stale(self) -> str | None:
-        """Why the page no longer fits (``"language"`` or the read that changed), or None."""
+    def stale(self, version: int | None = None) -> str | None:
+        """Why the page no longer fits (``"language"`` or the read that changed), or None.
+        ``version`` is the room's data version just read (read here when not given)."""
         if i18n.resolve_language() != self.language:
             return "language"
-        version = _version()
+        version = _version() if version is None else version
         if version == self.version:
             return None
         for path, room, method, args, kwargs, seen in self.reads.values():
@@ -140,29 +141,30 @@ class Page:
         else when a second check finds the room's data unchanged since the first (so that a
         grid being edited in 02 is rebuilt once, when it is saved for good). True when it
         was rebuilt."""
-        reason = self.stale()
+        version = _version()
+        reason = self.stale(version)
         if reason is None:
             self.pending = None
             return False
-        version = _version()
         if not arrived and reason != "language" and self.pending != version:
             self.pending = version
             return False
         log.info("the page built ahead is rebuilt (%s changed)", reason)
-        self.rebuild()
+        self.rebuild(version)
         return True
 
-    def rebuild(self) -> None:
+    def rebuild(self, version: int | None = None) -> None:
         """Run the notebook's cells again, in the language now resolved, and put each new
-        widget in its old slot; the replaced ones are closed."""
+        widget in its old slot; the replaced ones are closed. ``version`` is the room's
+        data version read just before (read here when not given)."""
         from IPython.utils.capture import capture_output
 
         self.language = i18n.set_language(i18n.resolve_language())
         self.pending = None
-        self.version = _version()
+        self.version = _version() if version is None else version
         self.reads.clear()
         live.unsubscribe_all()
-        before = {id(slot): slot.children for cell in self.cells for slot in cell.slots}
+        before = [slot.children for cell in self.cells for slot in cell.slots]
         self.recording = True
         try:
             with capture_output():  # the page keeps its outputs; only the slots change
@@ -172,7 +174,7 @@ class Page:
             self.recording, self.replaying, self.current = False, None, None
         self.rebuilds += 1
         kept = _tree(slot for cell in self.cells for slot in cell.slots)
-        for children in before.values():
+        for children in before:
             for widget in _tree(children).values():
                 if id(widget) not in kept:
                     widget.close()
